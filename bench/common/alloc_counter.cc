@@ -1,0 +1,64 @@
+#include "common/alloc_counter.h"
+
+#include <cstddef>
+#include <cstdlib>
+#include <new>
+
+extern "C" {
+void* __real_malloc(size_t n);
+void __real_free(void* p);
+void* __real_calloc(size_t n, size_t m);
+void* __real_realloc(void* p, size_t n);
+}
+
+namespace {
+thread_local uint64_t t_allocations = 0;
+}
+
+namespace rg::bench {
+uint64_t allocations() {
+    return t_allocations;
+}
+}  // namespace rg::bench
+
+extern "C" {
+void* __wrap_malloc(size_t n) {
+    ++t_allocations;
+    return __real_malloc(n);
+}
+void __wrap_free(void* p) {
+    __real_free(p);
+}
+void* __wrap_calloc(size_t n, size_t m) {
+    ++t_allocations;
+    return __real_calloc(n, m);
+}
+void* __wrap_realloc(void* p, size_t n) {
+    ++t_allocations;
+    return __real_realloc(p, n);
+}
+}
+
+void* operator new(size_t n) {
+    ++t_allocations;
+    void* p = __real_malloc(n == 0 ? 1 : n);
+    if (p == nullptr) {
+        std::abort();
+    }
+    return p;
+}
+void* operator new[](size_t n) {
+    return operator new(n);
+}
+void operator delete(void* p) noexcept {
+    __real_free(p);
+}
+void operator delete[](void* p) noexcept {
+    __real_free(p);
+}
+void operator delete(void* p, size_t) noexcept {
+    __real_free(p);
+}
+void operator delete[](void* p, size_t) noexcept {
+    __real_free(p);
+}

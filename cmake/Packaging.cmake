@@ -1,0 +1,1 @@
+# CPack .deb: filled in with the deployment work.
