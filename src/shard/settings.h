@@ -1,0 +1,18 @@
+// Settings: the slice of the immutable config snapshot a shard runs on. Each pointer
+// aliases the snapshot, so the snapshot lives until the last shard lets its settings go
+// (h2o's on_context_init, Envoy's TLS slots). Built on the control thread, read-only after.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "server/options.h"
+
+namespace rg::shard {
+
+struct Settings {
+    uint64_t generation = 0;
+    std::shared_ptr<const server::Options> server;
+};
+
+}  // namespace rg::shard
