@@ -13,7 +13,8 @@ struct TimerNode {
     TimerNode* prev = nullptr;
     TimerNode* next = nullptr;
     uint64_t deadline_ms = 0;
-    void* list = nullptr;  // the TimerList this node is on, or null
+    void* list = nullptr;   // the TimerList this node is on, or null
+    void* owner = nullptr;  // the object that embeds this node
     bool linked() const { return list != nullptr; }
 };
 

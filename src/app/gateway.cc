@@ -1,0 +1,418 @@
+#include "app/gateway.h"
+
+#include <sched.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "app/sd_notify.h"
+#include "base/clock.h"
+#include "base/limits.h"
+#include "base/log.h"
+#include "io/probe.h"
+#include "io/socket.h"
+
+#ifndef RG_VERSION
+#define RG_VERSION "unknown"
+#endif
+
+namespace rg::app {
+namespace {
+
+std::atomic<uint64_t> g_generation{0};
+
+// Control-thread tick: drives the drain watch and the watchdog.
+constexpr uint64_t tick_ms = 50;
+
+std::vector<int> allowed_cpus() {
+    std::vector<int> cpus;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+        for (int i = 0; i < CPU_SETSIZE; ++i) {
+            if (CPU_ISSET(i, &set)) {
+                cpus.push_back(i);
+            }
+        }
+    }
+    if (cpus.empty()) {
+        cpus.push_back(-1);
+    }
+    return cpus;
+}
+
+void apply_logging(const log::Options& o) {
+    log::set_level(o.level);
+    log::set_format(o.format);
+    if (!log::set_target(o.access_log.c_str())) {
+        RG_ERROR("cannot open log file %s: %s", o.access_log.c_str(), std::strerror(errno));
+    }
+}
+
+void print_errors(const config::LoadResult& r, const std::string& path) {
+    for (const config::Diagnostic& d : r.errors) {
+        RG_ERROR("%s", config::format_diagnostic(path, d).c_str());
+    }
+}
+
+}  // namespace
+
+uint64_t current_generation() {
+    return g_generation.load(std::memory_order_relaxed);
+}
+
+Gateway::Gateway(GatewayOptions options) : options_(std::move(options)) {
+    signal_op_.owner = this;
+    signal_op_.on_complete = &Gateway::on_signal;
+    tick_op_.owner = this;
+    tick_op_.on_complete = &Gateway::on_tick;
+}
+
+Gateway::~Gateway() {
+    for (auto& s : shards_) {
+        s->join();
+    }
+    if (signal_fd_ >= 0) {
+        ::close(signal_fd_);
+    }
+}
+
+std::shared_ptr<const shard::Settings> Gateway::make_settings(
+    const std::shared_ptr<const config::Snapshot>& snap) {
+    auto s = std::make_shared<shard::Settings>();
+    s->generation = snap->generation;
+    // Aliasing pointer: shares ownership of the whole snapshot, points at one section.
+    s->server = std::shared_ptr<const server::Options>(snap, &snap->server);
+    return s;
+}
+
+int Gateway::run() {
+    if (!start()) {
+        return 1;
+    }
+    control_loop();
+    for (auto& s : shards_) {
+        s->join();
+    }
+    RG_INFO("ringgate stopped");
+    return 0;
+}
+
+bool Gateway::start() {
+    config::LoadResult loaded = config::load_file(options_.config_path, config::process_env());
+    if (!loaded.ok()) {
+        print_errors(loaded, options_.config_path);
+        return false;
+    }
+    auto snap = std::make_shared<config::Snapshot>(*loaded.snapshot);
+    snap->generation = 1;
+    snapshot_ = snap;
+    g_generation.store(1);
+    apply_logging(snapshot_->logging);
+
+    cpus_ = allowed_cpus();
+    worker_count_ = snapshot_->server.workers != 0 ? snapshot_->server.workers
+                                                   : static_cast<uint32_t>(cpus_.size());
+    io::ProbeReport probe = io::probe_kernel(worker_count_, limits::recv_buffer_count);
+    if (!probe.ok) {
+        RG_ERROR("cannot start: %s", probe.problem.c_str());
+        return false;
+    }
+    if (!probe.defer_taskrun) {
+        RG_WARN("io_uring DEFER_TASKRUN unavailable: using COOP_TASKRUN (kernel < 6.1)");
+    }
+
+    // Signals are read through a signalfd on the control ring; block them before any
+    // thread starts so every shard inherits the mask.
+    sigset_t mask;
+    sigemptyset(&mask);
+    for (int s : {SIGHUP, SIGTERM, SIGINT, SIGUSR1}) {
+        sigaddset(&mask, s);
+    }
+    pthread_sigmask(SIG_BLOCK, &mask, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+    signal_fd_ = signalfd(-1, &mask, SFD_CLOEXEC);
+    if (signal_fd_ < 0) {
+        RG_ERROR("signalfd: %s", std::strerror(errno));
+        return false;
+    }
+    auto init = ring_.init(io::RingOptions{64, 256});
+    if (!init.ok()) {
+        RG_ERROR("control ring: %s", std::strerror(init.error().sys_errno));
+        return false;
+    }
+    if (!open_listeners() || !start_shards()) {
+        return false;
+    }
+    write_ready_file();
+    watchdog_usec_ = sd_watchdog_usec();
+    last_heartbeats_.assign(shards_.size(), UINT64_MAX);
+    sd_notify("READY=1\nSTATUS=serving");
+    RG_INFO("ringgate %s serving with %u workers (io_uring %s)", RG_VERSION, worker_count_,
+            probe.defer_taskrun ? "SINGLE_ISSUER|DEFER_TASKRUN" : "COOP_TASKRUN");
+    return true;
+}
+
+bool Gateway::open_listeners() {
+    listener_fds_.assign(worker_count_, {});
+    for (const server::ListenAddress& a : snapshot_->server.listen) {
+        auto addr = io::make_address(a.host, a.port);
+        if (!addr.ok()) {
+            RG_ERROR("listen %s: not an IP address", a.text.c_str());
+            return false;
+        }
+        uint16_t port = a.port;
+        for (uint32_t w = 0; w < worker_count_; ++w) {
+            // The first socket may bind port 0; the others join the port it got.
+            auto bound = io::make_address(a.host, port);
+            auto fd = io::listen_tcp(*bound, true, limits::listen_backlog);
+            if (!fd.ok()) {
+                RG_ERROR("listen %s: %s: %s", a.text.c_str(), fd.error().context,
+                         std::strerror(fd.error().sys_errno));
+                return false;
+            }
+            if (w == 0) {
+                port = *io::local_port(*fd);
+                bound_ports_.push_back(port);
+            }
+            listener_fds_[w].push_back(server::ListenerSpec{*fd, false});
+        }
+        RG_INFO("listening on %s (port %u, %u sockets)", a.text.c_str(), port, worker_count_);
+    }
+    if (snapshot_->server.has_admin_listen) {
+        const server::ListenAddress& a = snapshot_->server.admin_listen;
+        auto addr = io::make_address(a.host, a.port);
+        auto fd = addr.ok() ? io::listen_tcp(*addr, false, 128) : Result<int>(addr.error());
+        if (!fd.ok()) {
+            RG_ERROR("admin listen %s: %s: %s", a.text.c_str(), fd.error().context,
+                     std::strerror(fd.error().sys_errno));
+            return false;
+        }
+        admin_port_ = *io::local_port(*fd);
+        listener_fds_[0].push_back(server::ListenerSpec{*fd, true});
+        RG_INFO("admin listening on %s (port %u)", a.text.c_str(), admin_port_);
+    }
+    return true;
+}
+
+bool Gateway::start_shards() {
+    auto settings = make_settings(snapshot_);
+    for (uint32_t w = 0; w < worker_count_; ++w) {
+        stats_.push_back(std::make_unique<server::ServerStats>());
+        metrics_.shards.push_back(stats_.back().get());
+    }
+    metrics_.control = &control_stats_;
+    metrics_.version = RG_VERSION;
+    metrics_.config_generation = &current_generation;
+    for (uint32_t w = 0; w < worker_count_; ++w) {
+        int cpu = cpus_[w % cpus_.size()];
+        shards_.push_back(std::make_unique<shard::Shard>(w, cpu));
+        server::ServerStats* stats = stats_[w].get();
+        std::vector<server::ListenerSpec> fds = listener_fds_[w];
+        uint32_t count = worker_count_;
+        const server::MetricsSources* metrics = &metrics_;
+        auto started =
+            shards_.back()->start(settings, [fds, count, stats, metrics](shard::Shard& s) {
+                return std::make_unique<server::HttpServer>(s, fds, count, stats, metrics);
+            });
+        if (!started.ok()) {
+            RG_ERROR("worker %u failed to start: %s (%s)", w, started.error().context,
+                     std::strerror(started.error().sys_errno));
+            return false;
+        }
+    }
+    return true;
+}
+
+void Gateway::write_ready_file() {
+    if (options_.ready_file.empty()) {
+        return;
+    }
+    std::string json = "{\"pid\":" + std::to_string(getpid()) + ",\"listen\":[";
+    for (size_t i = 0; i < bound_ports_.size(); ++i) {
+        json += (i ? "," : "") + std::to_string(bound_ports_[i]);
+    }
+    json += "],\"admin\":" + std::to_string(admin_port_) + "}\n";
+    std::string tmp = options_.ready_file + ".tmp";
+    {
+        std::ofstream f(tmp, std::ios::trunc);
+        f << json;
+    }
+    std::rename(tmp.c_str(), options_.ready_file.c_str());
+}
+
+// --- Control loop ----------------------------------------------------------------------
+
+void Gateway::control_loop() {
+    arm_signal_read();
+    arm_tick();
+    while (true) {
+        int err = 0;
+        if (!ring_.submit_and_wait(0, &err)) {
+            RG_ERROR("control ring: %s", std::strerror(err));
+            return;
+        }
+        ring_.dispatch_completions();
+        bool all_exited = true;
+        for (auto& s : shards_) {
+            all_exited = all_exited && s->exited();
+        }
+        if (draining_ && all_exited) {
+            return;
+        }
+    }
+}
+
+void Gateway::arm_signal_read() {
+    io_uring_sqe* sqe = ring_.sqe();
+    io_uring_prep_read(sqe, signal_fd_, siginfo_, sizeof(signalfd_siginfo), 0);
+    io::Ring::bind(sqe, &signal_op_);
+}
+
+void Gateway::arm_tick() {
+    tick_ts_.tv_sec = 0;
+    tick_ts_.tv_nsec = static_cast<long long>(tick_ms * 1000000);
+    io_uring_sqe* sqe = ring_.sqe();
+    io_uring_prep_timeout(sqe, &tick_ts_, 0, 0);
+    io::Ring::bind(sqe, &tick_op_);
+}
+
+void Gateway::on_signal(io::Operation* op, int32_t res, uint32_t) {
+    auto* self = static_cast<Gateway*>(op->owner);
+    if (res == static_cast<int32_t>(sizeof(signalfd_siginfo))) {
+        signalfd_siginfo info;
+        std::memcpy(&info, self->siginfo_, sizeof(info));
+        self->handle_signal(static_cast<int>(info.ssi_signo));
+    }
+    self->arm_signal_read();
+}
+
+void Gateway::on_tick(io::Operation* op, int32_t, uint32_t) {
+    auto* self = static_cast<Gateway*>(op->owner);
+    self->watchdog_check();
+    self->arm_tick();
+}
+
+void Gateway::handle_signal(int signo) {
+    switch (signo) {
+        case SIGHUP:
+            reload();
+            break;
+        case SIGTERM:
+        case SIGINT:
+            if (draining_) {
+                RG_WARN("second stop signal: closing now");
+                for (auto& s : shards_) {
+                    s->set_drain_deadline(monotonic_ms());
+                    post(*s, shard::Message::stop);
+                }
+            } else {
+                begin_drain();
+            }
+            break;
+        case SIGUSR1:
+            if (!log::reopen()) {
+                RG_ERROR("log reopen failed: %s", std::strerror(errno));
+            } else {
+                RG_INFO("log files reopened");
+            }
+            break;
+        default:
+            break;
+    }
+}
+
+void Gateway::post(shard::Shard& s, shard::Message m) {
+    io_uring_sqe* sqe = ring_.sqe();
+    io_uring_prep_msg_ring(sqe, s.ring_fd(), static_cast<unsigned>(m), s.mailbox_user_data(), 0);
+}
+
+void Gateway::reload() {
+    sd_notify("RELOADING=1\nSTATUS=reloading");
+    config::LoadResult loaded = config::load_file(options_.config_path, config::process_env());
+    if (!loaded.ok()) {
+        control_stats_.config_reload_failures_total.inc();
+        RG_ERROR("reload refused: %s has %zu error(s); the running config stays in force",
+                 options_.config_path.c_str(), loaded.errors.size());
+        print_errors(loaded, options_.config_path);
+        sd_notify("READY=1\nSTATUS=serving (last reload failed)");
+        return;
+    }
+    auto snap = std::make_shared<config::Snapshot>(*loaded.snapshot);
+    snap->generation = snapshot_->generation + 1;
+    const server::Options& now = snapshot_->server;
+    const server::Options& next = snap->server;
+    bool listeners_changed = now.listen.size() != next.listen.size() ||
+                             now.workers != next.workers ||
+                             now.has_admin_listen != next.has_admin_listen ||
+                             now.admin_listen.text != next.admin_listen.text;
+    for (size_t i = 0; !listeners_changed && i < now.listen.size(); ++i) {
+        listeners_changed = now.listen[i].text != next.listen[i].text;
+    }
+    if (listeners_changed) {
+        RG_WARN(
+            "reload: server.listen, server.admin_listen and server.workers take effect "
+            "only after a restart; the other settings are applied");
+        snap->server.listen = now.listen;
+        snap->server.admin_listen = now.admin_listen;
+        snap->server.has_admin_listen = now.has_admin_listen;
+        snap->server.workers = now.workers;
+    }
+    snapshot_ = snap;
+    g_generation.store(snap->generation);
+    apply_logging(snapshot_->logging);
+    auto settings = make_settings(snapshot_);
+    for (auto& s : shards_) {
+        s->post_settings(settings);
+        post(*s, shard::Message::reload);
+    }
+    control_stats_.config_reloads_total.inc();
+    RG_INFO("config reloaded: generation %llu",
+            static_cast<unsigned long long>(snapshot_->generation));
+    sd_notify("READY=1\nSTATUS=serving");
+}
+
+void Gateway::begin_drain() {
+    draining_ = true;
+    sd_notify("STOPPING=1\nSTATUS=draining");
+    drain_deadline_ms_ = monotonic_ms() + snapshot_->server.shutdown_grace_ms;
+    RG_INFO("draining: in-flight requests have %u ms", snapshot_->server.shutdown_grace_ms);
+    for (auto& s : shards_) {
+        s->set_drain_deadline(drain_deadline_ms_);
+        post(*s, shard::Message::drain);
+    }
+}
+
+void Gateway::watchdog_check() {
+    if (watchdog_usec_ == 0) {
+        return;
+    }
+    uint64_t now = monotonic_ms();
+    if (now < next_watchdog_ms_) {
+        return;
+    }
+    next_watchdog_ms_ = now + watchdog_usec_ / 2000;
+    // Healthy means every live shard completed a loop turn since the last check; the
+    // ping posted now makes an idle shard turn once before the next check.
+    bool healthy = true;
+    for (size_t i = 0; i < shards_.size(); ++i) {
+        uint64_t hb = shards_[i]->heartbeat();
+        if (!shards_[i]->exited() && last_heartbeats_[i] != UINT64_MAX &&
+            hb == last_heartbeats_[i]) {
+            healthy = false;
+            RG_ERROR("watchdog: worker %zu made no progress", i);
+        }
+        last_heartbeats_[i] = hb;
+        post(*shards_[i], shard::Message::ping);
+    }
+    if (healthy) {
+        sd_notify("WATCHDOG=1");
+    }
+}
+
+}  // namespace rg::app

@@ -1,0 +1,86 @@
+// Gateway: the process. Owns the config snapshot, the listeners, the shards and the
+// control thread's ring (signalfd reads, watchdog timer, MSG_RING posts to shards).
+// Everything here runs on the control (main) thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "io/operation.h"
+#include "io/ring.h"
+#include "server/http_server.h"
+#include "server/stats.h"
+#include "shard/shard.h"
+
+namespace rg::app {
+
+struct GatewayOptions {
+    std::string config_path;
+    std::string ready_file;  // written once listening: JSON with the bound ports
+};
+
+class Gateway {
+  public:
+    explicit Gateway(GatewayOptions options);
+    ~Gateway();
+
+    // Starts everything, runs until drained after SIGTERM/SIGINT. Returns the exit code.
+    int run();
+
+  private:
+    bool start();
+    bool open_listeners();
+    bool start_shards();
+    void write_ready_file();
+    void control_loop();
+
+    static void on_signal(io::Operation* op, int32_t res, uint32_t flags);
+    static void on_tick(io::Operation* op, int32_t res, uint32_t flags);
+    void arm_signal_read();
+    void arm_tick();
+    void handle_signal(int signo);
+    void reload();
+    void begin_drain();
+    void post(shard::Shard& s, shard::Message m);
+    void watchdog_check();
+
+    std::shared_ptr<const shard::Settings> make_settings(
+        const std::shared_ptr<const config::Snapshot>& snap);
+
+    GatewayOptions options_;
+    std::shared_ptr<const config::Snapshot> snapshot_;
+    uint32_t worker_count_ = 0;
+    std::vector<int> cpus_;
+    // listener_fds_[shard] = that shard's listener sockets.
+    std::vector<std::vector<server::ListenerSpec>> listener_fds_;
+    std::vector<uint16_t> bound_ports_;
+    uint16_t admin_port_ = 0;
+
+    std::vector<std::unique_ptr<server::ServerStats>> stats_;
+    server::ControlStats control_stats_;
+    server::MetricsSources metrics_;
+    std::vector<std::unique_ptr<shard::Shard>> shards_;
+
+    io::Ring ring_;
+    int signal_fd_ = -1;
+    io::Operation signal_op_;
+    io::Operation tick_op_;
+    unsigned char siginfo_[128];
+    __kernel_timespec tick_ts_{};
+
+    bool draining_ = false;
+    bool force_stop_ = false;
+    uint64_t drain_deadline_ms_ = 0;
+    uint64_t watchdog_usec_ = 0;
+    uint64_t next_watchdog_ms_ = 0;
+    std::vector<uint64_t> last_heartbeats_;
+};
+
+// Generation of the snapshot in force, for /metrics.
+uint64_t current_generation();
+
+}  // namespace rg::app

@@ -1,0 +1,54 @@
+// Connection: one downstream HTTP/1.1 connection and its state. Shard-local: created,
+// used and freed only by the HttpServer of the shard that accepted it; it never moves.
+// Memory while idle: this struct only (the parser and its head storage are pooled per
+// shard and attached only while a request is being read).
+#pragma once
+
+#include <cstdint>
+
+#include "base/byte_buffer.h"
+#include "http/request_parser.h"
+#include "io/operation.h"
+#include "shard/timer_list.h"
+
+namespace rg::server {
+
+class HttpServer;
+
+enum class ConnState : uint8_t {
+    open = 0,       // reading requests, answering them
+    lingering = 1,  // final response sent, write side shut; discarding input until EOF
+    closing = 2,    // waiting for in-flight operations before the fd is closed
+};
+
+struct Connection {
+    HttpServer* server = nullptr;
+    int fd = -1;
+    bool admin = false;
+    ConnState state = ConnState::open;
+
+    io::Operation recv_op;
+    io::Operation send_op;
+    shard::TimerNode timer;
+
+    http::RequestParser* parser = nullptr;  // attached while a request is in progress
+    ByteBuffer out;                         // response bytes waiting to be sent
+    ByteBuffer sending;                     // response bytes handed to the kernel
+    ByteBuffer pending_in;                  // received bytes not parsed yet (reading paused)
+
+    bool close_after_send = false;  // answer is final: shut the write side after it
+    bool peer_closed = false;       // EOF seen
+    bool paused = false;            // send backlog over the limit: not reading
+    bool want_recv = false;         // a receive must be (re-)armed in before_submit
+    bool dirty = false;             // on the flush list
+    bool request_started = false;   // bytes of the current request seen
+    uint32_t requests = 0;
+
+    Connection* next_dirty = nullptr;
+    Connection* next_rearm = nullptr;
+    Connection* next_free = nullptr;
+
+    uint64_t backlog() const { return out.size() + sending.size(); }
+};
+
+}  // namespace rg::server

@@ -1,0 +1,611 @@
+#include "server/http_server.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "base/clock.h"
+#include "base/limits.h"
+#include "base/log.h"
+#include "http/response_writer.h"
+
+namespace rg::server {
+
+static_assert(parse_error_kinds > static_cast<size_t>(http::ParseError::invalid_method),
+              "stats.h parse_error_kinds must cover every http::ParseError");
+
+namespace {
+
+// How long a closing connection keeps reading (and discarding) after its final response,
+// so that unread request bytes do not turn our close into a reset that destroys the
+// response before the client reads it (nginx's lingering_close).
+constexpr uint32_t linger_timeout_ms = 2000;
+
+// Buffers larger than this are freed when a connection returns to the pool.
+constexpr size_t pooled_buffer_bytes_max = 16 * 1024;
+
+void count_status(ServerStats* stats, int status) {
+    stats->requests_total.inc();
+    if (status >= 200 && status < 300) {
+        stats->responses_2xx_total.inc();
+    } else if (status >= 400 && status < 500) {
+        stats->responses_4xx_total.inc();
+    } else if (status >= 500) {
+        stats->responses_5xx_total.inc();
+    }
+}
+
+}  // namespace
+
+HttpServer::HttpServer(shard::Shard& shard, std::vector<ListenerSpec> listeners,
+                       uint32_t shard_count, ServerStats* stats, const MetricsSources* metrics)
+    : shard_(shard),
+      shard_count_(shard_count == 0 ? 1 : shard_count),
+      stats_(stats),
+      metrics_(metrics) {
+    listeners_.resize(listeners.size());
+    for (size_t i = 0; i < listeners.size(); ++i) {
+        Listener& l = listeners_[i];
+        l.fd = listeners[i].fd;
+        l.admin = listeners[i].admin;
+        l.accept_op.owner = this;
+        l.accept_op.on_complete = &HttpServer::on_accept;
+        l.want_accept = true;
+    }
+    listeners_need_arm_ = true;
+}
+
+HttpServer::~HttpServer() {
+    for (Listener& l : listeners_) {
+        if (!l.closed && l.fd >= 0) {
+            ::close(l.fd);
+        }
+    }
+    for (auto& c : all_connections_) {
+        if (c->fd >= 0) {
+            ::close(c->fd);
+        }
+        delete c->parser;
+    }
+    for (http::RequestParser* p : free_parsers_) {
+        delete p;
+    }
+}
+
+void HttpServer::on_settings(const std::shared_ptr<const shard::Settings>& settings) {
+    settings_ = settings;
+    options_ = settings_->server.get();
+    connections_max_ = (options_->limits.connections_max + shard_count_ - 1) / shard_count_;
+    http::ParseLimits limits{options_->limits.header_bytes_max, options_->limits.body_bytes_max};
+    for (http::RequestParser* p : free_parsers_) {
+        p->set_limits(limits);
+    }
+}
+
+// --- Accept -------------------------------------------------------------------------
+
+void HttpServer::arm_accept(Listener* l) {
+    io_uring_sqe* sqe = shard_.ring().sqe();
+    io_uring_prep_multishot_accept(sqe, l->fd, nullptr, nullptr, SOCK_CLOEXEC);
+    io::Ring::bind(sqe, &l->accept_op);
+    l->want_accept = false;
+}
+
+void HttpServer::on_accept(io::Operation* op, int32_t res, uint32_t flags) {
+    auto* self = static_cast<HttpServer*>(op->owner);
+    Listener* l = nullptr;
+    for (Listener& candidate : self->listeners_) {
+        if (&candidate.accept_op == op) {
+            l = &candidate;
+        }
+    }
+    RG_ASSERT(l != nullptr);
+    if (res >= 0) {
+        bool over_cap = self->main_connections_ >= self->connections_max_ && !l->admin;
+        if (over_cap || (self->draining_ && !l->admin) || l->closed) {
+            self->stats_->connections_refused_total.inc();
+            io_uring_prep_close(self->shard_.ring().sqe(), res);
+        } else {
+            self->open_connection(res, l->admin);
+        }
+    } else if (res != -ECANCELED) {
+        self->stats_->accept_errors_total.inc();
+        if (res == -EMFILE || res == -ENFILE) {
+            RG_WARN("accept: %s (raise LimitNOFILE)", std::strerror(-res));
+        }
+    }
+    if ((flags & IORING_CQE_F_MORE) == 0 && !l->closed) {
+        // The multishot ended (an error or a kernel limit): re-arm on the next loop turn.
+        l->want_accept = true;
+        self->listeners_need_arm_ = true;
+    }
+}
+
+Connection* HttpServer::open_connection(int fd, bool admin) {
+    Connection* c = free_connections_;
+    if (c != nullptr) {
+        free_connections_ = c->next_free;
+    } else {
+        all_connections_.push_back(std::make_unique<Connection>());
+        c = all_connections_.back().get();
+        c->recv_op.on_complete = &HttpServer::on_recv;
+        c->send_op.on_complete = &HttpServer::on_send;
+        c->recv_op.owner = c;
+        c->send_op.owner = c;
+        c->timer.owner = c;
+    }
+    c->server = this;
+    c->fd = fd;
+    c->admin = admin;
+    c->state = ConnState::open;
+    c->close_after_send = c->peer_closed = c->paused = c->dirty = false;
+    c->request_started = false;
+    c->requests = 0;
+    c->next_free = nullptr;
+    ++connections_;
+    if (!admin) {
+        ++main_connections_;
+    }
+    stats_->connections_accepted_total.inc();
+    stats_->connections_active.inc();
+    // A new connection must deliver its first request head within header_timeout.
+    set_timer(c, header_timers_, options_->limits.header_timeout_ms);
+    arm_recv(c);
+    return c;
+}
+
+void HttpServer::close_listener(Listener* l) {
+    if (l->closed) {
+        return;
+    }
+    l->closed = true;
+    if (l->accept_op.in_flight) {
+        io_uring_prep_cancel64(shard_.ring().sqe(), reinterpret_cast<uint64_t>(&l->accept_op), 0);
+    }
+    io_uring_prep_close(shard_.ring().sqe(), l->fd);
+    l->fd = -1;
+}
+
+// --- Receive ------------------------------------------------------------------------
+
+void HttpServer::arm_recv(Connection* c) {
+    c->want_recv = false;
+    if (c->recv_op.in_flight || c->state == ConnState::closing) {
+        return;
+    }
+    io_uring_sqe* sqe = shard_.ring().sqe();
+    io_uring_prep_recv_multishot(sqe, c->fd, nullptr, 0, 0);
+    sqe->flags |= IOSQE_BUFFER_SELECT;
+    sqe->buf_group = shard_.buffers().group_id();
+    io::Ring::bind(sqe, &c->recv_op);
+}
+
+void HttpServer::on_recv(io::Operation* op, int32_t res, uint32_t flags) {
+    auto* c = static_cast<Connection*>(op->owner);
+    HttpServer* self = c->server;
+    if (flags & IORING_CQE_F_BUFFER) {
+        uint16_t bid = io::BufferRing::buffer_id(flags);
+        self->shard_.buffers().note_taken();
+        if (res > 0) {
+            self->stats_->bytes_received_total.inc(static_cast<uint64_t>(res));
+            self->on_data(c, self->shard_.buffers().buffer(bid), static_cast<size_t>(res));
+        }
+        self->shard_.buffers().recycle(bid);
+    } else if (res == 0) {
+        c->peer_closed = true;
+        if (c->state == ConnState::lingering || c->backlog() == 0) {
+            self->close_connection(c);
+        } else {
+            c->close_after_send = true;
+        }
+    } else if (res == -ENOBUFS) {
+        // The provided-buffer ring ran dry and the multishot ended: re-arm once buffers
+        // have been recycled at the end of this loop turn. No data was lost.
+        self->stats_->recv_buffer_exhausted_total.inc();
+    } else if (res < 0 && res != -ECANCELED) {
+        self->close_connection(c);
+    }
+    if (!c->recv_op.in_flight) {
+        bool reading = c->state != ConnState::closing && !c->peer_closed && !c->paused;
+        if (reading && !c->want_recv) {
+            c->want_recv = true;
+            c->next_rearm = self->rearm_head_;
+            self->rearm_head_ = c;
+        }
+        self->maybe_release(c);
+    }
+}
+
+void HttpServer::on_data(Connection* c, const char* data, size_t len) {
+    if (c->state == ConnState::lingering) {
+        return;  // discarding until EOF
+    }
+    if (c->state != ConnState::open) {
+        return;
+    }
+    if (c->paused || !c->pending_in.empty()) {
+        c->pending_in.append(data, len);
+        return;
+    }
+    std::string_view in(data, len);
+    size_t used = consume(c, in);
+    if (used < len && c->state == ConnState::open) {
+        c->pending_in.append(data + used, len - used);
+    }
+}
+
+size_t HttpServer::consume(Connection* c, std::string_view in) {
+    size_t used = 0;
+    while (c->state == ConnState::open && !c->paused && !c->close_after_send) {
+        bool idle = c->parser == nullptr || c->parser->idle();
+        if (used == in.size() && idle) {
+            break;  // no bytes left and no event pending (e.g. message_end after a head)
+        }
+        if (c->parser == nullptr) {
+            c->parser = acquire_parser();
+        }
+        if (idle && !c->request_started) {
+            c->request_started = true;
+            if (c->requests > 0) {
+                // Keep-alive: the next head must complete within header_timeout of its
+                // first byte.
+                set_timer(c, header_timers_, options_->limits.header_timeout_ms);
+            }
+        }
+        size_t n = 0;
+        http::ParseEvent ev = c->parser->parse(in.substr(used), &n);
+        used += n;
+        switch (ev) {
+            case http::ParseEvent::need_more:
+                return used;
+            case http::ParseEvent::body:
+                break;  // body bytes are not used by the built-in routes
+            case http::ParseEvent::head:
+                on_request_head(c);
+                break;
+            case http::ParseEvent::message_end:
+                on_message_end(c);
+                break;
+            case http::ParseEvent::error:
+                on_parse_error(c);
+                return in.size();
+        }
+    }
+    return used;
+}
+
+void HttpServer::on_request_head(Connection* c) {
+    const http::RequestHead& head = c->parser->head();
+    // Body reading is governed by the idle timeout (time between received chunks).
+    set_timer(c, idle_timers_, options_->limits.idle_timeout_ms);
+    if (head.expect_continue && (head.content_length > 0 || head.chunked)) {
+        c->out.append("HTTP/1.1 100 Continue\r\n\r\n");
+        mark_dirty(c);
+    }
+}
+
+void HttpServer::on_message_end(Connection* c) {
+    route(c, c->parser->head());
+    c->requests += 1;
+    c->request_started = false;
+    if (c->backlog() >= limits::send_backlog_high_bytes && !c->paused) {
+        // The client is not reading its answers: stop reading its requests. Bytes already
+        // received wait in pending_in; the kernel's socket buffer holds the rest.
+        c->paused = true;
+        stats_->backpressure_pauses_total.inc();
+        if (c->recv_op.in_flight) {
+            io_uring_prep_cancel64(shard_.ring().sqe(), reinterpret_cast<uint64_t>(&c->recv_op), 0);
+        }
+    }
+}
+
+void HttpServer::on_parse_error(Connection* c) {
+    http::ParseError e = c->parser->error();
+    stats_->parse_errors[static_cast<size_t>(e)].inc();
+    int status = http::parse_error_status(e);
+    std::string_view reason = http::status_reason(status);
+    char body[256];
+    int n =
+        std::snprintf(body, sizeof(body),
+                      "{\"error\":{\"message\":\"%.*s\",\"type\":\"invalid_request_error\","
+                      "\"param\":null,\"code\":\"%s\"}}",
+                      static_cast<int>(reason.size()), reason.data(), http::parse_error_name(e));
+    http::write_response(c->out, status, "application/json",
+                         std::string_view(body, static_cast<size_t>(n)), true);
+    finish_request(status);
+    c->close_after_send = true;
+    c->pending_in.clear();
+    mark_dirty(c);
+}
+
+void HttpServer::finish_request(int status) {
+    count_status(stats_, status);
+}
+
+void HttpServer::resume_reading(Connection* c) {
+    c->paused = false;
+    if (!c->pending_in.empty()) {
+        size_t used = consume(c, c->pending_in.view());
+        c->pending_in.consume(used);
+    }
+    if (!c->paused && c->state == ConnState::open && !c->peer_closed && !c->recv_op.in_flight &&
+        !c->want_recv) {
+        c->want_recv = true;
+        c->next_rearm = rearm_head_;
+        rearm_head_ = c;
+    }
+}
+
+// --- Send ---------------------------------------------------------------------------
+
+void HttpServer::mark_dirty(Connection* c) {
+    if (!c->dirty) {
+        c->dirty = true;
+        c->next_dirty = dirty_head_;
+        dirty_head_ = c;
+    }
+}
+
+void HttpServer::start_send(Connection* c) {
+    if (c->send_op.in_flight || c->state == ConnState::closing) {
+        return;
+    }
+    if (c->sending.empty()) {
+        if (c->out.empty()) {
+            return;
+        }
+        std::swap(c->sending, c->out);
+    }
+    io_uring_sqe* sqe = shard_.ring().sqe();
+    io_uring_prep_send(sqe, c->fd, c->sending.data(), c->sending.size(), MSG_NOSIGNAL);
+    io::Ring::bind(sqe, &c->send_op);
+}
+
+void HttpServer::on_send(io::Operation* op, int32_t res, uint32_t) {
+    auto* c = static_cast<Connection*>(op->owner);
+    HttpServer* self = c->server;
+    if (c->state == ConnState::closing) {
+        self->maybe_release(c);
+        return;
+    }
+    if (res < 0) {
+        self->close_connection(c);
+        return;
+    }
+    self->stats_->bytes_sent_total.inc(static_cast<uint64_t>(res));
+    c->sending.consume(static_cast<size_t>(res));
+    // Progress on the write side counts as activity.
+    if (c->timer.list == &self->idle_timers_) {
+        self->set_timer(c, self->idle_timers_, self->options_->limits.idle_timeout_ms);
+    }
+    if (!c->sending.empty() || !c->out.empty()) {
+        self->start_send(c);
+        if (c->paused && c->backlog() < limits::send_backlog_low_bytes) {
+            self->resume_reading(c);
+        }
+        return;
+    }
+    self->after_send_drained(c);
+}
+
+void HttpServer::after_send_drained(Connection* c) {
+    if (c->close_after_send) {
+        if (c->peer_closed) {
+            close_connection(c);
+        } else {
+            begin_linger(c);
+        }
+        return;
+    }
+    if (c->paused) {
+        resume_reading(c);
+        start_send(c);
+    }
+    if (c->state == ConnState::open && !c->request_started && c->pending_in.empty() &&
+        c->backlog() == 0) {
+        // Between requests: keep-alive idle timer, and give the parser back to the pool.
+        set_timer(c, idle_timers_, options_->limits.idle_timeout_ms);
+        release_parser(c);
+    }
+}
+
+// --- Timers -------------------------------------------------------------------------
+
+void HttpServer::set_timer(Connection* c, shard::TimerList& list, uint32_t timeout_ms) {
+    uint64_t deadline = monotonic_ms() + timeout_ms;
+    list.push_back(&c->timer, deadline);
+    shard_.wake_at(deadline);
+}
+
+uint64_t HttpServer::on_timer(uint64_t now_ms) {
+    expire(header_timers_, now_ms, &HttpServer::on_header_timeout);
+    expire(idle_timers_, now_ms, &HttpServer::on_idle_timeout);
+    expire(linger_timers_, now_ms, &HttpServer::on_linger_timeout);
+    if (draining_ && drain_deadline_ms_ != 0 && now_ms >= drain_deadline_ms_) {
+        // Grace period over: close whatever is still open.
+        for (auto& c : all_connections_) {
+            if (c->fd >= 0 && c->state != ConnState::closing) {
+                close_connection(c.get());
+            }
+        }
+    }
+    uint64_t next = 0;
+    for (const shard::TimerList* l : {&header_timers_, &idle_timers_, &linger_timers_}) {
+        uint64_t d = l->next_deadline_ms();
+        if (d != 0 && (next == 0 || d < next)) {
+            next = d;
+        }
+    }
+    if (draining_ && drain_deadline_ms_ > now_ms && (next == 0 || drain_deadline_ms_ < next)) {
+        next = drain_deadline_ms_;
+    }
+    return next;
+}
+
+void HttpServer::expire(shard::TimerList& list, uint64_t now_ms,
+                        void (HttpServer::*fn)(Connection*)) {
+    while (!list.empty() && list.front()->deadline_ms <= now_ms) {
+        shard::TimerNode* node = list.front();
+        list.remove(node);
+        (this->*fn)(static_cast<Connection*>(node->owner));
+    }
+}
+
+void HttpServer::on_header_timeout(Connection* c) {
+    if (c->state != ConnState::open) {
+        return;
+    }
+    if (!c->request_started) {
+        // A new connection that never sent a byte: close without an answer.
+        close_connection(c);
+        return;
+    }
+    stats_->header_timeouts_total.inc();
+    http::write_response(c->out, 408, "application/json",
+                         "{\"error\":{\"message\":\"Request Timeout: request head not received "
+                         "within header_timeout\",\"type\":\"invalid_request_error\","
+                         "\"param\":null,\"code\":\"request_timeout\"}}",
+                         true);
+    finish_request(408);
+    c->close_after_send = true;
+    mark_dirty(c);
+}
+
+void HttpServer::on_idle_timeout(Connection* c) {
+    if (c->state != ConnState::open) {
+        return;
+    }
+    stats_->idle_timeouts_total.inc();
+    close_connection(c);
+}
+
+void HttpServer::on_linger_timeout(Connection* c) {
+    close_connection(c);
+}
+
+void HttpServer::begin_linger(Connection* c) {
+    c->state = ConnState::lingering;
+    io_uring_prep_shutdown(shard_.ring().sqe(), c->fd, SHUT_WR);
+    set_timer(c, linger_timers_, linger_timeout_ms);
+}
+
+void HttpServer::close_connection(Connection* c) {
+    if (c->state == ConnState::closing) {
+        return;
+    }
+    c->state = ConnState::closing;
+    shard::timer_unlink(&c->timer);
+    if (c->recv_op.in_flight) {
+        io_uring_prep_cancel64(shard_.ring().sqe(), reinterpret_cast<uint64_t>(&c->recv_op), 0);
+    }
+    maybe_release(c);
+}
+
+void HttpServer::maybe_release(Connection* c) {
+    if (c->state != ConnState::closing || c->recv_op.in_flight || c->send_op.in_flight ||
+        c->fd < 0) {
+        return;
+    }
+    io_uring_prep_close(shard_.ring().sqe(), c->fd);
+    c->fd = -1;
+    release_parser(c);
+    c->pending_in.clear();
+    for (ByteBuffer* b : {&c->out, &c->sending, &c->pending_in}) {
+        b->clear();
+        if (b->capacity() > pooled_buffer_bytes_max) {
+            b->release();
+        }
+    }
+    --connections_;
+    if (!c->admin) {
+        --main_connections_;
+    }
+    stats_->connections_closed_total.inc();
+    stats_->connections_active.dec();
+    // The connection may still be linked on this turn's flush or re-arm list: it returns
+    // to the pool only after before_submit() has walked those lists.
+    c->next_free = released_;
+    released_ = c;
+}
+
+http::RequestParser* HttpServer::acquire_parser() {
+    if (!free_parsers_.empty()) {
+        http::RequestParser* p = free_parsers_.back();
+        free_parsers_.pop_back();
+        return p;
+    }
+    return new http::RequestParser(
+        http::ParseLimits{options_->limits.header_bytes_max, options_->limits.body_bytes_max});
+}
+
+void HttpServer::release_parser(Connection* c) {
+    if (c->parser != nullptr) {
+        c->parser->reset();
+        c->parser->set_limits(
+            http::ParseLimits{options_->limits.header_bytes_max, options_->limits.body_bytes_max});
+        free_parsers_.push_back(c->parser);
+        c->parser = nullptr;
+    }
+}
+
+// --- Loop hooks and drain -------------------------------------------------------------
+
+void HttpServer::before_submit() {
+    if (listeners_need_arm_) {
+        listeners_need_arm_ = false;
+        for (Listener& l : listeners_) {
+            if (l.want_accept && !l.closed) {
+                arm_accept(&l);
+            }
+        }
+    }
+    while (dirty_head_ != nullptr) {
+        Connection* c = dirty_head_;
+        dirty_head_ = c->next_dirty;
+        c->dirty = false;
+        start_send(c);
+    }
+    while (rearm_head_ != nullptr) {
+        Connection* c = rearm_head_;
+        rearm_head_ = c->next_rearm;
+        if (c->want_recv && c->state != ConnState::closing && !c->paused) {
+            arm_recv(c);
+        }
+        c->want_recv = false;
+    }
+    while (released_ != nullptr) {
+        Connection* c = released_;
+        released_ = c->next_free;
+        c->dirty = false;
+        c->want_recv = false;
+        c->next_free = free_connections_;
+        free_connections_ = c;
+    }
+}
+
+void HttpServer::on_drain(uint64_t deadline_ms) {
+    draining_ = true;
+    drain_deadline_ms_ = deadline_ms;
+    for (Listener& l : listeners_) {
+        if (!l.admin) {
+            close_listener(&l);
+        }
+    }
+    // Idle keep-alive connections close now; busy ones close after their current answer
+    // (every answer while draining carries Connection: close).
+    for (auto& c : all_connections_) {
+        if (c->fd >= 0 && c->state == ConnState::open && !c->admin && !c->request_started &&
+            c->backlog() == 0) {
+            close_connection(c.get());
+        }
+    }
+    shard_.wake_at(deadline_ms);
+}
+
+bool HttpServer::finished() const {
+    return draining_ && main_connections_ == 0;
+}
+
+}  // namespace rg::server

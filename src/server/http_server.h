@@ -1,0 +1,127 @@
+// HttpServer: the downstream HTTP/1.1 server of one shard. It owns the shard's
+// listeners (multishot accept), its connections (multishot receive from the shard's
+// provided-buffer ring, batched sends, header/idle/linger timeouts), back-pressure and
+// drain. Shard-local: every method runs on the owning shard's thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "http/request_head.h"
+#include "http/request_parser.h"
+#include "io/operation.h"
+#include "server/connection.h"
+#include "server/options.h"
+#include "server/stats.h"
+#include "shard/shard.h"
+#include "shard/timer_list.h"
+
+namespace rg::server {
+
+// A listening socket handed to one shard (each shard gets its own SO_REUSEPORT socket;
+// the admin socket goes to shard 0 only).
+struct ListenerSpec {
+    int fd = -1;
+    bool admin = false;
+};
+
+// What the admin listener needs to render /metrics: every shard's stats.
+struct MetricsSources {
+    std::vector<const ServerStats*> shards;
+    const ControlStats* control = nullptr;
+    const char* version = "";
+    uint64_t (*config_generation)() = nullptr;
+};
+
+class HttpServer final : public shard::Service {
+  public:
+    HttpServer(shard::Shard& shard, std::vector<ListenerSpec> listeners, uint32_t shard_count,
+               ServerStats* stats, const MetricsSources* metrics);
+    ~HttpServer() override;
+
+    void on_settings(const std::shared_ptr<const shard::Settings>& settings) override;
+    void on_drain(uint64_t deadline_ms) override;
+    uint64_t on_timer(uint64_t now_ms) override;
+    void before_submit() override;
+    bool finished() const override;
+
+    uint32_t connection_count() const { return connections_; }
+
+  private:
+    struct Listener {
+        io::Operation accept_op;
+        int fd = -1;
+        bool admin = false;
+        bool want_accept = false;
+        bool closed = false;
+    };
+
+    // Accept path.
+    static void on_accept(io::Operation* op, int32_t res, uint32_t flags);
+    void arm_accept(Listener* l);
+    void close_listener(Listener* l);
+    Connection* open_connection(int fd, bool admin);
+
+    // Receive path.
+    static void on_recv(io::Operation* op, int32_t res, uint32_t flags);
+    void arm_recv(Connection* c);
+    void on_data(Connection* c, const char* data, size_t len);
+    // Parses from `in`; returns how many bytes were used (the rest waits in pending_in).
+    size_t consume(Connection* c, std::string_view in);
+    void resume_reading(Connection* c);
+    void on_request_head(Connection* c);
+    void on_message_end(Connection* c);
+    void on_parse_error(Connection* c);
+    void finish_request(int status);
+
+    // Send path.
+    static void on_send(io::Operation* op, int32_t res, uint32_t flags);
+    void mark_dirty(Connection* c);
+    void start_send(Connection* c);
+    void after_send_drained(Connection* c);
+
+    // Timers and teardown.
+    void set_timer(Connection* c, shard::TimerList& list, uint32_t timeout_ms);
+    void expire(shard::TimerList& list, uint64_t now_ms, void (HttpServer::*fn)(Connection*));
+    void on_header_timeout(Connection* c);
+    void on_idle_timeout(Connection* c);
+    void on_linger_timeout(Connection* c);
+    void begin_linger(Connection* c);
+    void close_connection(Connection* c);
+    void maybe_release(Connection* c);
+    http::RequestParser* acquire_parser();
+    void release_parser(Connection* c);
+
+    // Built-in routes.
+    void route(Connection* c, const http::RequestHead& head);
+    void write_metrics(Connection* c, bool close);
+
+    shard::Shard& shard_;
+    std::vector<Listener> listeners_;
+    uint32_t shard_count_ = 1;
+    ServerStats* stats_;
+    const MetricsSources* metrics_;
+    std::shared_ptr<const shard::Settings> settings_;
+    const Options* options_ = nullptr;
+    uint32_t connections_max_ = 0;  // this shard's share of server.limits.max_connections
+
+    uint32_t connections_ = 0;       // all open connections
+    uint32_t main_connections_ = 0;  // connections on non-admin listeners
+    bool draining_ = false;
+    uint64_t drain_deadline_ms_ = 0;
+
+    shard::TimerList header_timers_;
+    shard::TimerList idle_timers_;
+    shard::TimerList linger_timers_;
+
+    Connection* dirty_head_ = nullptr;
+    Connection* rearm_head_ = nullptr;
+    Connection* free_connections_ = nullptr;
+    Connection* released_ = nullptr;  // closed this turn; pooled after before_submit
+    std::vector<http::RequestParser*> free_parsers_;
+    std::vector<std::unique_ptr<Connection>> all_connections_;
+    bool listeners_need_arm_ = false;
+};
+
+}  // namespace rg::server

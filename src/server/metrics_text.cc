@@ -1,0 +1,76 @@
+// /metrics on the admin listener: every shard's counters summed, Prometheus text format
+// 0.0.4. Runs on shard 0 and reads other shards' counters with relaxed atomic loads.
+#include <cinttypes>
+#include <cstdio>
+
+#include "http/request_parser.h"
+#include "http/response_writer.h"
+#include "server/http_server.h"
+
+namespace rg::server {
+namespace {
+
+void append_metric(ByteBuffer& b, const char* name, const char* type, const char* help,
+                   uint64_t value) {
+    char line[512];
+    int n = std::snprintf(line, sizeof(line),
+                          "# HELP ringgate_%s %s\n# TYPE ringgate_%s %s\nringgate_%s %" PRIu64 "\n",
+                          name, help, name, type, name, value);
+    b.append(line, static_cast<size_t>(n));
+}
+
+}  // namespace
+
+void HttpServer::write_metrics(Connection* c, bool close) {
+    ByteBuffer body;
+    const auto& shards = metrics_->shards;
+#define RG_RENDER_STAT(name, type, help)              \
+    {                                                 \
+        uint64_t sum = 0;                             \
+        for (const ServerStats* s : shards) {         \
+            sum += s->name.get();                     \
+        }                                             \
+        append_metric(body, #name, #type, help, sum); \
+    }
+    RG_SERVER_STATS(RG_RENDER_STAT)
+#undef RG_RENDER_STAT
+
+    body.append(
+        "# HELP ringgate_http_parse_errors_total Requests rejected by the HTTP parser, by "
+        "kind.\n# TYPE ringgate_http_parse_errors_total counter\n");
+    for (size_t k = 1; k < parse_error_kinds; ++k) {
+        uint64_t sum = 0;
+        for (const ServerStats* s : shards) {
+            sum += s->parse_errors[k].get();
+        }
+        char line[160];
+        int n = std::snprintf(line, sizeof(line),
+                              "ringgate_http_parse_errors_total{kind=\"%s\"} %" PRIu64 "\n",
+                              http::parse_error_name(static_cast<http::ParseError>(k)), sum);
+        body.append(line, static_cast<size_t>(n));
+    }
+    if (metrics_->control != nullptr) {
+        append_metric(body, "config_reloads_total", "counter", "Successful config reloads.",
+                      metrics_->control->config_reloads_total.get());
+        append_metric(body, "config_reload_failures_total", "counter",
+                      "Config reloads refused because the new file was invalid.",
+                      metrics_->control->config_reload_failures_total.get());
+    }
+    if (metrics_->config_generation != nullptr) {
+        append_metric(body, "config_generation", "gauge",
+                      "Generation of the config snapshot in force (1 at start).",
+                      metrics_->config_generation());
+    }
+    append_metric(body, "workers", "gauge", "Worker shards.", shards.size());
+    char info[256];
+    int n =
+        std::snprintf(info, sizeof(info),
+                      "# HELP ringgate_build_info Build information.\n# TYPE ringgate_build_info "
+                      "gauge\nringgate_build_info{version=\"%s\"} 1\n",
+                      metrics_->version);
+    body.append(info, static_cast<size_t>(n));
+    http::write_response(c->out, 200, "text/plain; version=0.0.4; charset=utf-8", body.view(),
+                         close);
+}
+
+}  // namespace rg::server

@@ -1,0 +1,62 @@
+// Per-shard server counters, declared once (X-macro) and summed on scrape (Envoy's
+// codec_stats.h). Each counter has one writer, its shard, which updates it with a plain
+// relaxed load+store (no locked instruction); the admin scrape reads with relaxed loads.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+namespace rg::server {
+
+class Counter {
+  public:
+    void inc(uint64_t n = 1) {
+        value_.store(value_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+    }
+    void dec(uint64_t n = 1) {
+        value_.store(value_.load(std::memory_order_relaxed) - n, std::memory_order_relaxed);
+    }
+    uint64_t get() const { return value_.load(std::memory_order_relaxed); }
+
+  private:
+    std::atomic<uint64_t> value_{0};
+};
+
+// name, Prometheus type, help. Names follow ringgate_<noun>_<unit>_total.
+#define RG_SERVER_STATS(X)                                                                 \
+    X(connections_accepted_total, counter, "Downstream connections accepted.")             \
+    X(connections_refused_total, counter,                                                  \
+      "Downstream connections closed at accept: connection cap reached or draining.")      \
+    X(connections_closed_total, counter, "Downstream connections closed.")                 \
+    X(connections_active, gauge, "Downstream connections open now.")                       \
+    X(requests_total, counter, "HTTP requests answered (all routes, all statuses).")       \
+    X(responses_2xx_total, counter, "Responses with a 2xx status.")                        \
+    X(responses_4xx_total, counter, "Responses with a 4xx status.")                        \
+    X(responses_5xx_total, counter, "Responses with a 5xx status.")                        \
+    X(header_timeouts_total, counter, "Requests answered 408: head not complete in time.") \
+    X(idle_timeouts_total, counter, "Keep-alive connections closed after idle_timeout.")   \
+    X(recv_buffer_exhausted_total, counter,                                                \
+      "Receives that found the provided-buffer ring empty (ENOBUFS) and were re-armed.")   \
+    X(backpressure_pauses_total, counter,                                                  \
+      "Times a connection stopped reading because its send backlog was over the limit.")   \
+    X(accept_errors_total, counter, "accept() completions that failed.")                   \
+    X(bytes_received_total, counter, "Bytes received from downstream clients.")            \
+    X(bytes_sent_total, counter, "Bytes sent to downstream clients.")
+
+inline constexpr size_t parse_error_kinds = 16;  // http::ParseError values, checked in .cc
+
+struct ServerStats {
+#define RG_DECLARE_STAT(name, type, help) Counter name;
+    RG_SERVER_STATS(RG_DECLARE_STAT)
+#undef RG_DECLARE_STAT
+    Counter parse_errors[parse_error_kinds];
+};
+
+// Process-wide counters owned by the control thread.
+struct ControlStats {
+    Counter config_reloads_total;
+    Counter config_reload_failures_total;
+};
+
+}  // namespace rg::server
