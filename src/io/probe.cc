@@ -41,7 +41,7 @@ std::string io_uring_disabled_hint() {
                ": set it to 0, or run as a member of kernel.io_uring_group)";
     }
     return " (a seccomp filter such as systemd's SystemCallFilter may block io_uring_setup:"
-           " allow @io-uring or io_uring_setup io_uring_enter io_uring_register)";
+           " allow io_uring_setup io_uring_enter io_uring_register)";
 }
 
 uint64_t memlock_limit() {

@@ -128,7 +128,7 @@ TEST_F(ServerTest, SlowReaderIsPausedWhileOthersAreServedAndGetsEveryAnswer) {
     long long pauses_before = gateway_->metric("ringgate_backpressure_pauses_total");
     HttpClient slow;
     ASSERT_TRUE(slow.connect(port()));
-    slow.set_recv_buffer(4096);
+    slow.set_recv_buffer(65536);
     // ~1.2 MB of answers queued by a client that reads nothing: the server must stop
     // reading this connection instead of buffering without bound.
     constexpr int n = 12000;
