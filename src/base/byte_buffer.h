@@ -28,6 +28,9 @@ class ByteBuffer {
     std::string_view view() const { return {data(), size()}; }
 
     void append(const void* bytes, size_t n) {
+        if (n == 0) {
+            return;  // bytes may be null for an empty view; memcpy must not see it
+        }
         char* dst = reserve_tail(n);
         std::memcpy(dst, bytes, n);
         write_ += n;
