@@ -34,6 +34,10 @@ add_library(llhttp STATIC ${LLHTTP_SOURCE_DIR}/llhttp.c ${LLHTTP_SOURCE_DIR}/api
   ${LLHTTP_SOURCE_DIR}/http.c)
 target_include_directories(llhttp SYSTEM PUBLIC ${LLHTTP_INCLUDE_DIR})
 set_target_properties(llhttp PROPERTIES POSITION_INDEPENDENT_CODE ON C_STANDARD 99)
+# Strict mode (llhttp 8.x compiles both state machines and picks one with this macro): it
+# rejects bare LF after chunk data, tabs and bytes >= 0x80 in the target, spaces before the
+# colon and data after "Connection: close". PUBLIC so every includer sees the same value.
+target_compile_definitions(llhttp PUBLIC LLHTTP_STRICT_MODE=1)
 
 if(RG_BUILD_TESTS)
   find_package(GTest REQUIRED)

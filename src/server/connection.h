@@ -42,6 +42,7 @@ struct Connection {
     bool want_recv = false;         // a receive must be (re-)armed in before_submit
     bool dirty = false;             // on the flush list
     bool request_started = false;   // bytes of the current request seen
+    bool head_pending = false;      // head parsed, message not complete yet
     uint32_t requests = 0;
 
     Connection* next_dirty = nullptr;

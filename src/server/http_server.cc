@@ -26,6 +26,17 @@ constexpr uint32_t linger_timeout_ms = 2000;
 // Buffers larger than this are freed when a connection returns to the pool.
 constexpr size_t pooled_buffer_bytes_max = 16 * 1024;
 
+bool has_single_host(const http::RequestHead& head) {
+    if (head.version_minor == 0) {
+        return true;  // HTTP/1.0 predates Host
+    }
+    uint32_t hosts = 0;
+    for (uint32_t i = 0; i < head.header_count; ++i) {
+        hosts += http::equals_ignore_case(head.headers[i].name, "host") ? 1 : 0;
+    }
+    return hosts == 1;
+}
+
 void count_status(ServerStats* stats, int status) {
     stats->requests_total.inc();
     if (status >= 200 && status < 300) {
@@ -140,7 +151,7 @@ Connection* HttpServer::open_connection(int fd, bool admin) {
     c->fd = fd;
     c->admin = admin;
     c->state = ConnState::open;
-    c->close_after_send = c->peer_closed = c->paused = c->dirty = false;
+    c->close_after_send = c->peer_closed = c->paused = c->dirty = c->head_pending = false;
     c->request_started = false;
     c->requests = 0;
     c->next_free = nullptr;
@@ -259,6 +270,11 @@ size_t HttpServer::consume(Connection* c, std::string_view in) {
         used += n;
         switch (ev) {
             case http::ParseEvent::need_more:
+                if (c->head_pending) {
+                    // The body continues in a later receive: this buffer is about to be
+                    // recycled, so the head's views must move into parser storage.
+                    c->parser->retain_head();
+                }
                 return used;
             case http::ParseEvent::body:
                 break;  // body bytes are not used by the built-in routes
@@ -273,11 +289,19 @@ size_t HttpServer::consume(Connection* c, std::string_view in) {
                 return in.size();
         }
     }
-    return used;
+    // After a final answer the rest of the input is discarded.
+    return c->close_after_send ? in.size() : used;
 }
 
 void HttpServer::on_request_head(Connection* c) {
     const http::RequestHead& head = c->parser->head();
+    c->head_pending = true;
+    if (!has_single_host(head)) {
+        // RFC 9112 section 3.2: a request without exactly one Host header gets 400.
+        reject(c, 400, "missing_or_duplicate_host",
+               "Bad Request: exactly one Host header is required");
+        return;
+    }
     // Body reading is governed by the idle timeout (time between received chunks).
     set_timer(c, idle_timers_, options_->limits.idle_timeout_ms);
     if (head.expect_continue && (head.content_length > 0 || head.chunked)) {
@@ -287,6 +311,7 @@ void HttpServer::on_request_head(Connection* c) {
 }
 
 void HttpServer::on_message_end(Connection* c) {
+    c->head_pending = false;
     route(c, c->parser->head());
     c->requests += 1;
     c->request_started = false;
@@ -305,17 +330,20 @@ void HttpServer::on_parse_error(Connection* c) {
     http::ParseError e = c->parser->error();
     stats_->parse_errors[static_cast<size_t>(e)].inc();
     int status = http::parse_error_status(e);
-    std::string_view reason = http::status_reason(status);
+    reject(c, status, http::parse_error_name(e), http::status_reason(status));
+}
+
+void HttpServer::reject(Connection* c, int status, const char* code, std::string_view message) {
     char body[256];
-    int n =
-        std::snprintf(body, sizeof(body),
-                      "{\"error\":{\"message\":\"%.*s\",\"type\":\"invalid_request_error\","
-                      "\"param\":null,\"code\":\"%s\"}}",
-                      static_cast<int>(reason.size()), reason.data(), http::parse_error_name(e));
+    int n = std::snprintf(body, sizeof(body),
+                          "{\"error\":{\"message\":\"%.*s\",\"type\":\"invalid_request_error\","
+                          "\"param\":null,\"code\":\"%s\"}}",
+                          static_cast<int>(message.size()), message.data(), code);
     http::write_response(c->out, status, "application/json",
                          std::string_view(body, static_cast<size_t>(n)), true);
     finish_request(status);
     c->close_after_send = true;
+    c->head_pending = false;
     c->pending_in.clear();
     mark_dirty(c);
 }

@@ -73,6 +73,8 @@ class HttpServer final : public shard::Service {
     void on_request_head(Connection* c);
     void on_message_end(Connection* c);
     void on_parse_error(Connection* c);
+    // Answers `status` with an OpenAI-style error body and closes after sending.
+    void reject(Connection* c, int status, const char* code, std::string_view message);
     void finish_request(int status);
 
     // Send path.

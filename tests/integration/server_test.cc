@@ -202,9 +202,11 @@ TEST_F(ServerTest, SmugglingAttemptsGet400AndClose) {
     for (const char* attack : attacks) {
         HttpClient c;
         ASSERT_TRUE(c.connect(port()));
-        c.send(attack);
+        ASSERT_TRUE(c.send(attack)) << attack;
         Response r;
-        ASSERT_TRUE(c.read_response(&r)) << attack;
+        ASSERT_TRUE(c.read_response(&r))
+            << attack << "\nerrno " << errno << ", bytes so far: [" << c.pending() << "]\n"
+            << gateway_->log();
         EXPECT_EQ(r.status, 400) << attack;
         EXPECT_EQ(r.header("Connection"), "close") << attack;
         EXPECT_TRUE(c.wait_closed(3000)) << attack;
@@ -238,6 +240,41 @@ TEST_F(ServerTest, ChunkedRequestBodyIsConsumedAndConnectionReused) {
     Response r2;
     ASSERT_TRUE(c.get("/health", &r2));
     EXPECT_EQ(r2.status, 200);
+}
+
+TEST_F(ServerTest, RequestWhoseBodyArrivesLaterIsRoutedOnItsOwnHead) {
+    HttpClient c;
+    ASSERT_TRUE(c.connect(port()));
+    ASSERT_TRUE(c.send("POST /v1/late-body-path HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n"));
+    // Another connection's traffic recycles receive buffers in between.
+    for (int i = 0; i < 50; ++i) {
+        ASSERT_EQ(http_get(port(), "/health-" + std::string(200, 'z')).status, 404);
+    }
+    ASSERT_TRUE(c.send("body"));
+    Response r;
+    ASSERT_TRUE(c.read_response(&r));
+    EXPECT_EQ(r.status, 404);
+    EXPECT_NE(r.body.find("POST /v1/late-body-path\""), std::string::npos) << r.body;
+}
+
+TEST_F(ServerTest, RequestWithoutExactlyOneHostGets400) {
+    for (const char* req :
+         {"GET /health HTTP/1.1\r\n\r\n", "GET /health HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"}) {
+        HttpClient c;
+        ASSERT_TRUE(c.connect(port()));
+        ASSERT_TRUE(c.send(req));
+        Response r;
+        ASSERT_TRUE(c.read_response(&r));
+        EXPECT_EQ(r.status, 400) << req;
+        EXPECT_NE(r.body.find("missing_or_duplicate_host"), std::string::npos);
+        EXPECT_TRUE(c.wait_closed(3000));
+    }
+    HttpClient old;
+    ASSERT_TRUE(old.connect(port()));
+    ASSERT_TRUE(old.send("GET /health HTTP/1.0\r\n\r\n"));
+    Response r;
+    ASSERT_TRUE(old.read_response(&r));
+    EXPECT_EQ(r.status, 200);
 }
 
 TEST_F(ServerTest, ParseErrorsAreCountedByKind) {
