@@ -43,6 +43,9 @@ struct Connection {
     bool dirty = false;             // on the flush list
     bool request_started = false;   // bytes of the current request seen
     bool head_pending = false;      // head parsed, message not complete yet
+    bool handled = false;           // the RequestHandler owns the current request
+    bool handler_ended = false;     // ...and its request was read completely
+    void* handler_state = nullptr;  // the handler's per-request object
     uint32_t requests = 0;
 
     Connection* next_dirty = nullptr;

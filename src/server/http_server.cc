@@ -93,6 +93,9 @@ void HttpServer::on_settings(const std::shared_ptr<const shard::Settings>& setti
     for (http::RequestParser* p : free_parsers_) {
         p->set_limits(limits);
     }
+    if (handler_ != nullptr) {
+        handler_->on_settings(settings_);
+    }
 }
 
 // --- Accept -------------------------------------------------------------------------
@@ -152,6 +155,8 @@ Connection* HttpServer::open_connection(int fd, bool admin) {
     c->admin = admin;
     c->state = ConnState::open;
     c->close_after_send = c->peer_closed = c->paused = c->dirty = c->head_pending = false;
+    c->handled = c->handler_ended = false;
+    c->handler_state = nullptr;
     c->request_started = false;
     c->requests = 0;
     c->next_free = nullptr;
@@ -206,7 +211,8 @@ void HttpServer::on_recv(io::Operation* op, int32_t res, uint32_t flags) {
         self->shard_.buffers().recycle(bid);
     } else if (res == 0) {
         c->peer_closed = true;
-        if (c->state == ConnState::lingering || c->backlog() == 0) {
+        if (c->state == ConnState::lingering || c->backlog() == 0 || c->handled) {
+            // A client that goes away mid-answer aborts its upstream request at once.
             self->close_connection(c);
         } else {
             c->close_after_send = true;
@@ -236,8 +242,12 @@ void HttpServer::on_data(Connection* c, const char* data, size_t len) {
     if (c->state != ConnState::open) {
         return;
     }
-    if (c->paused || !c->pending_in.empty()) {
+    if (c->paused || !c->pending_in.empty() || c->handler_ended) {
         c->pending_in.append(data, len);
+        if (c->handler_ended && !c->paused &&
+            c->pending_in.size() > limits::send_backlog_low_bytes) {
+            pause_reading(c);  // a client pipelining while its answer is produced
+        }
         return;
     }
     std::string_view in(data, len);
@@ -249,7 +259,14 @@ void HttpServer::on_data(Connection* c, const char* data, size_t len) {
 
 size_t HttpServer::consume(Connection* c, std::string_view in) {
     size_t used = 0;
-    while (c->state == ConnState::open && !c->paused && !c->close_after_send) {
+    // finish() called from a handler inside this loop must not start parsing on its own.
+    struct ConsumeGuard {
+        bool& flag;
+        bool saved;
+        explicit ConsumeGuard(bool& f) : flag(f), saved(f) { flag = true; }
+        ~ConsumeGuard() { flag = saved; }
+    } guard(in_consume_);
+    while (c->state == ConnState::open && !c->paused && !c->close_after_send && !c->handler_ended) {
         bool idle = c->parser == nullptr || c->parser->idle();
         if (used == in.size() && idle) {
             break;  // no bytes left and no event pending (e.g. message_end after a head)
@@ -270,14 +287,17 @@ size_t HttpServer::consume(Connection* c, std::string_view in) {
         used += n;
         switch (ev) {
             case http::ParseEvent::need_more:
-                if (c->head_pending) {
+                if (c->head_pending && !c->handled) {
                     // The body continues in a later receive: this buffer is about to be
                     // recycled, so the head's views must move into parser storage.
                     c->parser->retain_head();
                 }
                 return used;
             case http::ParseEvent::body:
-                break;  // body bytes are not used by the built-in routes
+                if (c->handled) {
+                    handler_->on_request_body(c, c->parser->body());
+                }
+                break;  // the built-in routes take no body
             case http::ParseEvent::head:
                 on_request_head(c);
                 break;
@@ -304,6 +324,10 @@ void HttpServer::on_request_head(Connection* c) {
     }
     // Body reading is governed by the idle timeout (time between received chunks).
     set_timer(c, idle_timers_, options_->limits.idle_timeout_ms);
+    bool builtin = c->admin || head.path == "/health";
+    if (!builtin && handler_ != nullptr) {
+        c->handled = handler_->on_request(c, head);
+    }
     if (head.expect_continue && (head.content_length > 0 || head.chunked)) {
         c->out.append("HTTP/1.1 100 Continue\r\n\r\n");
         mark_dirty(c);
@@ -312,18 +336,60 @@ void HttpServer::on_request_head(Connection* c) {
 
 void HttpServer::on_message_end(Connection* c) {
     c->head_pending = false;
+    if (c->handled) {
+        // The answer may take long (upstream timeouts govern it), so no downstream timer
+        // runs until finish().
+        c->handler_ended = true;
+        shard::timer_unlink(&c->timer);
+        handler_->on_request_end(c);
+        return;
+    }
     route(c, c->parser->head());
     c->requests += 1;
     c->request_started = false;
     if (c->backlog() >= limits::send_backlog_high_bytes && !c->paused) {
         // The client is not reading its answers: stop reading its requests. Bytes already
         // received wait in pending_in; the kernel's socket buffer holds the rest.
-        c->paused = true;
         stats_->backpressure_pauses_total.inc();
-        if (c->recv_op.in_flight) {
-            io_uring_prep_cancel64(shard_.ring().sqe(), reinterpret_cast<uint64_t>(&c->recv_op), 0);
-        }
+        pause_reading(c);
     }
+}
+
+void HttpServer::pause_reading(Connection* c) {
+    c->paused = true;
+    if (c->recv_op.in_flight) {
+        io_uring_prep_cancel64(shard_.ring().sqe(), reinterpret_cast<uint64_t>(&c->recv_op), 0);
+    }
+}
+
+bool HttpServer::writable(const Connection* c) const {
+    return c->backlog() < limits::send_backlog_high_bytes;
+}
+
+void HttpServer::finish(Connection* c, int status, bool close) {
+    RG_ASSERT(c->handled);
+    finish_request(status);
+    c->handled = false;
+    c->handler_ended = false;
+    c->handler_state = nullptr;
+    c->requests += 1;
+    c->request_started = false;
+    if (close || draining_ || c->peer_closed) {
+        c->close_after_send = true;
+        c->pending_in.clear();
+    }
+    mark_dirty(c);
+    if (c->state == ConnState::open && !c->close_after_send && !in_consume_) {
+        // Called from an upstream completion: read the next pipelined request, if any.
+        resume_reading(c);
+    }
+}
+
+void HttpServer::abort(Connection* c) {
+    c->handled = false;
+    c->handler_ended = false;
+    c->handler_state = nullptr;
+    close_connection(c);
 }
 
 void HttpServer::on_parse_error(Connection* c) {
@@ -408,9 +474,12 @@ void HttpServer::on_send(io::Operation* op, int32_t res, uint32_t) {
     if (c->timer.list == &self->idle_timers_) {
         self->set_timer(c, self->idle_timers_, self->options_->limits.idle_timeout_ms);
     }
+    if (c->handled && c->backlog() < limits::send_backlog_low_bytes) {
+        self->handler_->on_downstream_writable(c);
+    }
     if (!c->sending.empty() || !c->out.empty()) {
         self->start_send(c);
-        if (c->paused && c->backlog() < limits::send_backlog_low_bytes) {
+        if (c->paused && !c->handled && c->backlog() < limits::send_backlog_low_bytes) {
             self->resume_reading(c);
         }
         return;
@@ -426,6 +495,9 @@ void HttpServer::after_send_drained(Connection* c) {
             begin_linger(c);
         }
         return;
+    }
+    if (c->handled) {
+        return;  // the handler is still producing this answer
     }
     if (c->paused) {
         resume_reading(c);
@@ -468,6 +540,12 @@ uint64_t HttpServer::on_timer(uint64_t now_ms) {
     }
     if (draining_ && drain_deadline_ms_ > now_ms && (next == 0 || drain_deadline_ms_ < next)) {
         next = drain_deadline_ms_;
+    }
+    if (handler_ != nullptr) {
+        uint64_t h = handler_->on_timer(now_ms);
+        if (h != 0 && (next == 0 || h < next)) {
+            next = h;
+        }
     }
     return next;
 }
@@ -525,6 +603,12 @@ void HttpServer::close_connection(Connection* c) {
     }
     c->state = ConnState::closing;
     shard::timer_unlink(&c->timer);
+    if (c->handled) {
+        c->handled = false;
+        c->handler_ended = false;
+        handler_->on_downstream_gone(c);
+        c->handler_state = nullptr;
+    }
     if (c->recv_op.in_flight) {
         io_uring_prep_cancel64(shard_.ring().sqe(), reinterpret_cast<uint64_t>(&c->recv_op), 0);
     }
@@ -581,6 +665,9 @@ void HttpServer::release_parser(Connection* c) {
 // --- Loop hooks and drain -------------------------------------------------------------
 
 void HttpServer::before_submit() {
+    if (handler_ != nullptr) {
+        handler_->before_submit();
+    }
     if (listeners_need_arm_) {
         listeners_need_arm_ = false;
         for (Listener& l : listeners_) {

@@ -13,6 +13,7 @@
 #include "io/operation.h"
 #include "server/connection.h"
 #include "server/options.h"
+#include "server/request_handler.h"
 #include "server/stats.h"
 #include "shard/shard.h"
 #include "shard/timer_list.h"
@@ -48,6 +49,25 @@ class HttpServer final : public shard::Service {
 
     uint32_t connection_count() const { return connections_; }
 
+    // --- For the RequestHandler (shard thread only) -----------------------------------
+    // Takes requests the built-in routes do not (the proxy); owned by the server.
+    void set_handler(std::unique_ptr<RequestHandler> handler) {
+        owned_handler_ = std::move(handler);
+        handler_ = owned_handler_.get();
+    }
+    ByteBuffer& output(Connection* c) { return c->out; }
+    // Queues the connection's output for sending in this loop turn.
+    void flush(Connection* c) { mark_dirty(c); }
+    // True while the client's unsent backlog is under the high-water mark.
+    bool writable(const Connection* c) const;
+    // Ends a handled request: counts `status`; `close` ends the connection after the
+    // answer is sent; otherwise the next pipelined request is read.
+    void finish(Connection* c, int status, bool close);
+    // Drops the connection now (answer cut short: the client must not take it as complete).
+    void abort(Connection* c);
+    bool draining() const { return draining_; }
+    const Options& options() const { return *options_; }
+
   private:
     struct Listener {
         io::Operation accept_op;
@@ -70,6 +90,7 @@ class HttpServer final : public shard::Service {
     // Parses from `in`; returns how many bytes were used (the rest waits in pending_in).
     size_t consume(Connection* c, std::string_view in);
     void resume_reading(Connection* c);
+    void pause_reading(Connection* c);
     void on_request_head(Connection* c);
     void on_message_end(Connection* c);
     void on_parse_error(Connection* c);
@@ -104,6 +125,8 @@ class HttpServer final : public shard::Service {
     uint32_t shard_count_ = 1;
     ServerStats* stats_;
     const MetricsSources* metrics_;
+    RequestHandler* handler_ = nullptr;
+    std::unique_ptr<RequestHandler> owned_handler_;
     std::shared_ptr<const shard::Settings> settings_;
     const Options* options_ = nullptr;
     uint32_t connections_max_ = 0;  // this shard's share of server.limits.max_connections
@@ -112,6 +135,7 @@ class HttpServer final : public shard::Service {
     uint32_t main_connections_ = 0;  // connections on non-admin listeners
     bool draining_ = false;
     uint64_t drain_deadline_ms_ = 0;
+    bool in_consume_ = false;  // parsing on this stack: finish() must not re-enter it
 
     shard::TimerList header_timers_;
     shard::TimerList idle_timers_;

@@ -8,11 +8,16 @@
 
 #include "server/options.h"
 
+namespace rg::proxy {
+struct Config;  // built by the app from the snapshot; opaque to the shard
+}
+
 namespace rg::shard {
 
 struct Settings {
     uint64_t generation = 0;
     std::shared_ptr<const server::Options> server;
+    std::shared_ptr<const proxy::Config> proxy;  // null when no provider is configured
 };
 
 }  // namespace rg::shard

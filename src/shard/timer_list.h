@@ -37,6 +37,32 @@ class TimerList {
         tail_ = node;
         ++size_;
     }
+    // Inserts `node` in deadline order, walking from the back: O(1) when deadlines mostly
+    // grow (same-length timeouts), correct when they do not (per-provider overrides).
+    void insert_sorted(TimerNode* node, uint64_t deadline_ms) {
+        if (node->linked()) {
+            static_cast<TimerList*>(node->list)->remove(node);
+        }
+        TimerNode* after = tail_;
+        while (after != nullptr && after->deadline_ms > deadline_ms) {
+            after = after->prev;
+        }
+        node->deadline_ms = deadline_ms;
+        node->list = this;
+        node->prev = after;
+        node->next = after != nullptr ? after->next : head_;
+        if (node->next != nullptr) {
+            node->next->prev = node;
+        } else {
+            tail_ = node;
+        }
+        if (after != nullptr) {
+            after->next = node;
+        } else {
+            head_ = node;
+        }
+        ++size_;
+    }
     void remove(TimerNode* node) {
         RG_ASSERT(node->list == this);
         if (node->prev != nullptr) {

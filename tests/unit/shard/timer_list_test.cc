@@ -46,3 +46,27 @@ TEST(TimerList, NodeMovesBetweenLists) {
 
 }  // namespace
 }  // namespace rg::shard
+
+namespace rg::shard {
+namespace {
+
+TEST(TimerList, InsertSortedKeepsDeadlineOrderForMixedTimeouts) {
+    TimerList list;
+    TimerNode a, b, c, d;
+    list.insert_sorted(&a, 50);
+    list.insert_sorted(&b, 10);
+    list.insert_sorted(&c, 30);
+    list.insert_sorted(&d, 60);
+    uint64_t expect[] = {10, 30, 50, 60};
+    int i = 0;
+    for (TimerNode* n = list.front(); n != nullptr; n = n->next) {
+        EXPECT_EQ(n->deadline_ms, expect[i++]);
+    }
+    EXPECT_EQ(i, 4);
+    list.insert_sorted(&b, 55);  // moving a node re-sorts it
+    EXPECT_EQ(list.front(), &c);
+    EXPECT_EQ(list.size(), 4u);
+}
+
+}  // namespace
+}  // namespace rg::shard
