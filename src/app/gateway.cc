@@ -16,6 +16,8 @@
 #include "base/log.h"
 #include "io/probe.h"
 #include "io/socket.h"
+#include "proxy/config.h"
+#include "proxy/proxy_handler.h"
 
 #ifndef RG_VERSION
 #define RG_VERSION "unknown"
@@ -83,11 +85,18 @@ Gateway::~Gateway() {
 }
 
 std::shared_ptr<const shard::Settings> Gateway::make_settings(
-    const std::shared_ptr<const config::Snapshot>& snap) {
+    const std::shared_ptr<const config::Snapshot>& snap, std::string* error) {
     auto s = std::make_shared<shard::Settings>();
     s->generation = snap->generation;
     // Aliasing pointer: shares ownership of the whole snapshot, points at one section.
     s->server = std::shared_ptr<const server::Options>(snap, &snap->server);
+    if (!snap->providers.empty()) {
+        auto proxy = proxy::build_config(snap, snap->providers, snap->models, snap->routing, error);
+        if (!proxy.ok()) {
+            return nullptr;
+        }
+        s->proxy = *proxy;
+    }
     return s;
 }
 
@@ -201,7 +210,12 @@ bool Gateway::open_listeners() {
 }
 
 bool Gateway::start_shards() {
-    auto settings = make_settings(snapshot_);
+    std::string error;
+    auto settings = make_settings(snapshot_, &error);
+    if (settings == nullptr) {
+        RG_ERROR("cannot start: %s", error.c_str());
+        return false;
+    }
     for (uint32_t w = 0; w < worker_count_; ++w) {
         stats_.push_back(std::make_unique<server::ServerStats>());
         metrics_.shards.push_back(stats_.back().get());
@@ -218,7 +232,9 @@ bool Gateway::start_shards() {
         const server::MetricsSources* metrics = &metrics_;
         auto started =
             shards_.back()->start(settings, [fds, count, stats, metrics](shard::Shard& s) {
-                return std::make_unique<server::HttpServer>(s, fds, count, stats, metrics);
+                auto server = std::make_unique<server::HttpServer>(s, fds, count, stats, metrics);
+                server->set_handler(std::make_unique<proxy::ProxyHandler>(s, *server));
+                return server;
             });
         if (!started.ok()) {
             RG_ERROR("worker %u failed to start: %s (%s)", w, started.error().context,
@@ -363,14 +379,24 @@ void Gateway::reload() {
         snap->server.has_admin_listen = now.has_admin_listen;
         snap->server.workers = now.workers;
     }
+    std::string error;
+    auto settings = make_settings(snap, &error);
+    if (settings == nullptr) {
+        control_stats_.config_reload_failures_total.inc();
+        RG_ERROR("reload refused: %s; the running config stays in force", error.c_str());
+        sd_notify("READY=1\nSTATUS=serving (last reload failed)");
+        return;
+    }
     snapshot_ = snap;
     g_generation.store(snap->generation);
     apply_logging(snapshot_->logging);
-    auto settings = make_settings(snapshot_);
     for (auto& s : shards_) {
         s->post_settings(settings);
         post(*s, shard::Message::reload);
     }
+    // Hand the messages to the kernel before telling anyone the reload is done: each
+    // shard's reload completion is then queued ahead of any request that follows READY=1.
+    ring_.submit();
     control_stats_.config_reloads_total.inc();
     RG_INFO("config reloaded: generation %llu",
             static_cast<unsigned long long>(snapshot_->generation));
@@ -379,13 +405,14 @@ void Gateway::reload() {
 
 void Gateway::begin_drain() {
     draining_ = true;
-    sd_notify("STOPPING=1\nSTATUS=draining");
     drain_deadline_ms_ = monotonic_ms() + snapshot_->server.shutdown_grace_ms;
     RG_INFO("draining: in-flight requests have %u ms", snapshot_->server.shutdown_grace_ms);
     for (auto& s : shards_) {
         s->set_drain_deadline(drain_deadline_ms_);
         post(*s, shard::Message::drain);
     }
+    ring_.submit();
+    sd_notify("STOPPING=1\nSTATUS=draining");
 }
 
 void Gateway::watchdog_check() {

@@ -48,8 +48,10 @@ class Gateway {
     void post(shard::Shard& s, shard::Message m);
     void watchdog_check();
 
+    // Builds what the shards run on from a snapshot (the proxy's routing table and
+    // resolved origins included). Null with *error set when the snapshot can not run.
     std::shared_ptr<const shard::Settings> make_settings(
-        const std::shared_ptr<const config::Snapshot>& snap);
+        const std::shared_ptr<const config::Snapshot>& snap, std::string* error);
 
     GatewayOptions options_;
     std::shared_ptr<const config::Snapshot> snapshot_;

@@ -9,10 +9,6 @@ namespace {
 constexpr NotImplemented table[] = {
     {"server.tls", "TLS termination arrives with the upstream/TLS work"},
     {"server.cors", "CORS handling arrives with the HTTP API routes"},
-    {"upstream", "the upstream client is not built yet"},
-    {"providers", "forwarding to providers arrives with the upstream client"},
-    {"models", "model routing arrives with the proxy module"},
-    {"routing", "model routing arrives with the proxy module"},
     {"client_keys", "client authentication arrives with the limits module"},
     {"auth", "client authentication arrives with the limits module"},
     {"pricing", "cost accounting arrives with the limits module"},

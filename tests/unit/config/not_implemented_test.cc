@@ -19,9 +19,8 @@ TEST(NotImplemented, TableHoldsWhatThisBuildLacks) {
         paths.insert(row.path);
         EXPECT_FALSE(row.reason.empty()) << row.path;
     }
-    EXPECT_EQ(paths, (std::set<std::string_view>{"server.tls", "server.cors", "upstream",
-                                                 "providers", "models", "routing", "client_keys",
-                                                 "auth", "pricing", "storage"}));
+    EXPECT_EQ(paths, (std::set<std::string_view>{"server.tls", "server.cors", "client_keys", "auth",
+                                                 "pricing", "storage"}));
 }
 
 TEST(NotImplemented, RejectsEachUnimplementedKeyAtItsPosition) {
@@ -34,10 +33,6 @@ TEST(NotImplemented, RejectsEachUnimplementedKeyAtItsPosition) {
     const Case cases[] = {
         {"server.tls", "server:\n  workers: 1\n  tls: {cert: /c.pem, key: /k.pem}\n", 3, 3},
         {"server.cors", "server:\n  cors: {allow_origins: [\"*\"]}\n", 2, 3},
-        {"upstream", "logging: {level: info}\nupstream: {max_attempts: 2}\n", 2, 1},
-        {"providers", "providers:\n  - {name: p, type: gemini, keys: [{id: a, key: b}]}\n", 1, 1},
-        {"models", "models: []\n", 1, 1},
-        {"routing", "routing: {builtin_rules: false}\n", 1, 1},
         {"client_keys", "client_keys: []\n", 1, 1},
         {"auth", "auth: {required: false}\n", 1, 1},
         {"pricing", "pricing: {}\n", 1, 1},
@@ -68,11 +63,11 @@ TEST(NotImplemented, ExampleFailsOncePerUnimplementedSection) {
 }
 
 TEST(NotImplemented, IsReportedAlongsideValidationErrors) {
-    LoadResult result = testing::load_as_built("upstream: {max_attempts: 0}\n");
+    LoadResult result = testing::load_as_built("storage: {redis: \"ftp://h/0\"}\n");
     ASSERT_EQ(result.errors.size(), 2u) << errors_text(result);
-    EXPECT_NE(result.errors[0].message.find("upstream: not implemented"), std::string::npos);
-    EXPECT_NE(result.errors[1].message.find("upstream.max_attempts: must be between"),
-              std::string::npos);
+    EXPECT_NE(result.errors[0].message.find("storage: not implemented"), std::string::npos);
+    EXPECT_NE(result.errors[1].message.find("storage.redis"), std::string::npos)
+        << errors_text(result);
 }
 
 }  // namespace

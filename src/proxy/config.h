@@ -1,0 +1,39 @@
+// proxy::Config: what the proxy needs from one config snapshot, prepared once on the
+// control thread (routing table, provider table with resolved origins) and then shared
+// read-only by every shard. Lives as long as the snapshot it was built from.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "keys/options.h"
+#include "proxy/model_router.h"
+#include "proxy/options.h"
+#include "upstream/pool.h"
+
+namespace rg::proxy {
+
+struct ProviderRuntime {
+    const keys::ProviderOptions* options = nullptr;  // points into the snapshot
+    uint32_t origin = 0;                             // index into Config::origins
+    std::string host_header;                         // "host" or "host:port"
+};
+
+struct Config {
+    std::vector<upstream::Origin> origins;
+    std::vector<ProviderRuntime> providers;
+    std::unique_ptr<ModelRouter> router;
+    std::string models_json;               // GET /v1/models answer, built once
+    std::shared_ptr<const void> snapshot;  // keeps the options the pointers refer to alive
+};
+
+// Builds the proxy config; resolves provider hosts (blocking getaddrinfo: control thread
+// only). Errors name the provider.
+Result<std::shared_ptr<const Config>> build_config(
+    std::shared_ptr<const void> snapshot, const std::vector<keys::ProviderOptions>& providers,
+    const std::vector<ModelOptions>& models, const RoutingOptions& routing, std::string* error);
+
+}  // namespace rg::proxy
