@@ -42,13 +42,11 @@ uint32_t origin_index(std::vector<upstream::Origin>& origins, const keys::BaseUr
                       const io::SocketAddress& address) {
     for (uint32_t i = 0; i < origins.size(); ++i) {
         const upstream::Origin& o = origins[i];
-        if (o.host == url.host && o.port == url.port &&
-            o.tls == (url.scheme == keys::Scheme::https)) {
+        if (!o.tls && o.host == url.host && o.port == url.port) {
             return i;
         }
     }
-    origins.push_back(
-        upstream::Origin{url.host, url.port, url.scheme == keys::Scheme::https, address});
+    origins.push_back(upstream::Origin{url.host, url.port, false, address, nullptr});
     return static_cast<uint32_t>(origins.size() - 1);
 }
 
@@ -98,11 +96,6 @@ Result<std::shared_ptr<const Config>> build_config(
     auto config = std::make_shared<Config>();
     config->snapshot = std::move(snapshot);
     for (const keys::ProviderOptions& p : providers) {
-        if (p.url.scheme == keys::Scheme::https) {
-            *error = "provider " + p.name +
-                     ": https upstreams are not implemented in this build yet (TLS engine)";
-            return Error::make(ErrorCode::unsupported, "https upstream");
-        }
         auto address = resolve(p.url.host, p.url.port, error);
         if (!address.ok()) {
             *error = "provider " + p.name + ": " + *error;
@@ -110,7 +103,24 @@ Result<std::shared_ptr<const Config>> build_config(
         }
         ProviderRuntime rt;
         rt.options = &p;
-        rt.origin = origin_index(config->origins, p.url, *address);
+        if (p.url.scheme == keys::Scheme::https) {
+            // Each https provider gets its own origin: its verification settings are its own.
+            tls::ClientOptions o;
+            o.verify = p.upstream.verify_tls;
+            o.ca_file = p.upstream.ca_file;
+            auto ctx = tls::ClientContext::create(o);
+            if (!ctx.ok()) {
+                *error =
+                    "provider " + p.name + ": TLS: " + ctx.error().context +
+                    (p.upstream.ca_file.empty() ? "" : " (ca_file " + p.upstream.ca_file + ")");
+                return ctx.error();
+            }
+            upstream::Origin origin{p.url.host, p.url.port, true, *address, *ctx};
+            config->origins.push_back(std::move(origin));
+            rt.origin = static_cast<uint32_t>(config->origins.size() - 1);
+        } else {
+            rt.origin = origin_index(config->origins, p.url, *address);
+        }
         rt.host_header = host_header(p.url);
         config->providers.push_back(std::move(rt));
     }

@@ -406,16 +406,17 @@ void ProxyHandler::complete(Exchange* x, bool reusable) {
     server_.finish(c, status, false);
 }
 
-void ProxyHandler::on_closed(Exchange* x, int sys_errno) {
+void ProxyHandler::on_closed(Exchange* x, upstream::Connection* u, int sys_errno) {
     x->up = nullptr;  // the pool has closed it
     if (x->phase == Phase::streaming && sys_errno == 0 && x->response.finish_on_eof()) {
         complete(x, false);  // a close-delimited body ends here
         return;
     }
     ++stats_.upstream_errors;
-    const char* why = sys_errno == 0 ? "The upstream closed the connection before the answer "
-                                       "was complete"
-                                     : std::strerror(sys_errno);
+    const char* why = u->error_reason()[0] != '\0' ? u->error_reason()
+                      : sys_errno == 0 ? "The upstream closed the connection before the answer "
+                                         "was complete"
+                                       : std::strerror(sys_errno);
     fail(x, ErrorKind::upstream_error, why);
 }
 
@@ -461,8 +462,8 @@ void Exchange::on_upstream_connected(upstream::Connection*) {
 void Exchange::on_upstream_data(upstream::Connection*, const char* data, size_t len) {
     handler->on_data(this, data, len);
 }
-void Exchange::on_upstream_closed(upstream::Connection*, int sys_errno) {
-    handler->on_closed(this, sys_errno);
+void Exchange::on_upstream_closed(upstream::Connection* u, int sys_errno) {
+    handler->on_closed(this, u, sys_errno);
 }
 
 }  // namespace rg::proxy

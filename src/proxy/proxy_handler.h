@@ -46,7 +46,7 @@ class ProxyHandler final : public server::RequestHandler {
     // From the exchange's upstream observer.
     void on_connected(Exchange* x);
     void on_data(Exchange* x, const char* data, size_t len);
-    void on_closed(Exchange* x, int sys_errno);
+    void on_closed(Exchange* x, upstream::Connection* u, int sys_errno);
 
     const ProxyStats& stats() const { return stats_; }
     const upstream::Pool& pool() const { return pool_; }

@@ -89,6 +89,8 @@ Connection* Pool::acquire(uint32_t origin, Observer* observer, int* err) {
     u->paused_ = false;
     u->want_recv_ = false;
     u->observer_ = observer;
+    u->error_reason_ = "";
+    u->tls_.reset();
     u->next_free_ = nullptr;
     ++stats_.connects;
     ++stats_.open;
@@ -111,6 +113,16 @@ void Pool::on_connect(io::Operation* op, int32_t res, uint32_t) {
     if (res < 0) {
         ++self->stats_.connect_errors;
         self->fail(u, -res);
+        return;
+    }
+    const Origin& o = self->origins_[u->origin_];
+    if (o.tls && o.tls_context != nullptr) {
+        // The handshake runs over the same ring: ciphertext in through receives, out
+        // through sends. The observer hears of the connection once it is done.
+        u->state_ = ConnState::handshaking;
+        u->tls_ = tls::Engine::client(o.tls_context, o.host, &self->sessions_, o.port);
+        self->arm_recv(u);
+        self->flush_tls(u);
         return;
     }
     u->state_ = ConnState::ready;
@@ -146,11 +158,13 @@ void Pool::on_recv(io::Operation* op, int32_t res, uint32_t flags) {
     if (flags & IORING_CQE_F_BUFFER) {
         uint16_t bid = io::BufferRing::buffer_id(flags);
         self->shard_.buffers().note_taken();
-        if (res > 0 && u->state_ == ConnState::ready && u->observer_ != nullptr) {
-            u->observer_->on_upstream_data(u, self->shard_.buffers().buffer(bid),
-                                           static_cast<size_t>(res));
-        } else if (res > 0 && u->state_ == ConnState::idle) {
-            self->close(u);  // bytes on an idle connection: the stream is out of sync
+        if (res > 0) {
+            const char* data = self->shard_.buffers().buffer(bid);
+            if (u->tls_ != nullptr) {
+                self->on_tls_bytes(u, data, static_cast<size_t>(res));
+            } else {
+                self->on_plain_bytes(u, data, static_cast<size_t>(res));
+            }
         }
         self->shard_.buffers().recycle(bid);
     } else if (res == 0) {
@@ -159,7 +173,8 @@ void Pool::on_recv(io::Operation* op, int32_t res, uint32_t flags) {
         self->fail(u, -res);
     }
     if (!u->recv_op_.in_flight) {
-        if (u->state_ == ConnState::ready || u->state_ == ConnState::idle) {
+        if (u->state_ == ConnState::ready || u->state_ == ConnState::idle ||
+            u->state_ == ConnState::handshaking) {
             if (!u->paused_) {
                 self->queue_rearm(u);
             }
@@ -169,13 +184,89 @@ void Pool::on_recv(io::Operation* op, int32_t res, uint32_t flags) {
     }
 }
 
+void Pool::on_plain_bytes(Connection* u, const char* data, size_t len) {
+    if (u->state_ == ConnState::ready && u->observer_ != nullptr) {
+        u->observer_->on_upstream_data(u, data, len);
+    } else if (u->state_ == ConnState::idle) {
+        close(u);  // bytes on an idle connection: the stream is out of sync
+    }
+}
+
+void Pool::on_tls_bytes(Connection* u, const char* data, size_t len) {
+    tls::Status st = u->tls_->feed(data, len);
+    if (st == tls::Status::error) {
+        ++stats_.tls_errors;
+        u->error_reason_ = u->tls_->error_reason();
+        fail(u, EPROTO);
+        return;
+    }
+    if (u->state_ == ConnState::handshaking && u->tls_->handshake_done()) {
+        ++stats_.tls_handshakes;
+        stats_.tls_resumed += u->tls_->session_reused() ? 1 : 0;
+        u->state_ = ConnState::ready;
+        if (u->observer_ != nullptr) {
+            u->observer_->on_upstream_connected(u);
+        }
+    }
+    // Decrypted bytes go to the observer, which may release the connection meanwhile.
+    while (u->state_ == ConnState::ready || u->state_ == ConnState::idle) {
+        size_t n = 0;
+        st = u->tls_->read(plain_, sizeof(plain_), &n);
+        if (n > 0) {
+            on_plain_bytes(u, plain_, n);
+        }
+        if (st == tls::Status::closed) {
+            fail(u, 0);  // close_notify: the end of a close-delimited body, or idle
+            return;
+        }
+        if (st == tls::Status::error) {
+            ++stats_.tls_errors;
+            u->error_reason_ = u->tls_->error_reason();
+            fail(u, EPROTO);
+            return;
+        }
+        if (n == 0) {
+            break;
+        }
+    }
+    if (u->state_ != ConnState::closing) {
+        flush_tls(u);  // handshake messages, key updates, alerts
+    }
+}
+
+void Pool::flush_tls(Connection* u) {
+    if (u->send_op_.in_flight || u->state_ == ConnState::closing) {
+        return;
+    }
+    std::string_view out = u->tls_->pending_output();
+    if (!out.empty()) {
+        start_send(u, out.data(), out.size());
+    }
+}
+
+void Pool::start_send(Connection* u, const char* data, size_t len) {
+    io_uring_sqe* sqe = shard_.ring().sqe();
+    io_uring_prep_send(sqe, u->fd_, data, len, MSG_NOSIGNAL);
+    io::Ring::bind(sqe, &u->send_op_);
+}
+
 void Pool::send(Connection* u, ByteBuffer& request) {
-    RG_ASSERT(u->state_ == ConnState::ready && !u->send_op_.in_flight);
+    RG_ASSERT(u->state_ == ConnState::ready);
+    if (u->tls_ != nullptr) {
+        if (u->tls_->write(request.data(), request.size()) == tls::Status::error) {
+            u->error_reason_ = u->tls_->error_reason();
+            request.clear();
+            fail(u, EPROTO);
+            return;
+        }
+        request.clear();
+        flush_tls(u);
+        return;
+    }
+    RG_ASSERT(!u->send_op_.in_flight);
     std::swap(u->sending_, request);
     request.clear();
-    io_uring_sqe* sqe = shard_.ring().sqe();
-    io_uring_prep_send(sqe, u->fd_, u->sending_.data(), u->sending_.size(), MSG_NOSIGNAL);
-    io::Ring::bind(sqe, &u->send_op_);
+    start_send(u, u->sending_.data(), u->sending_.size());
 }
 
 void Pool::on_send(io::Operation* op, int32_t res, uint32_t) {
@@ -189,11 +280,14 @@ void Pool::on_send(io::Operation* op, int32_t res, uint32_t) {
         self->fail(u, -res);
         return;
     }
+    if (u->tls_ != nullptr) {
+        u->tls_->consume_output(static_cast<size_t>(res));
+        self->flush_tls(u);
+        return;
+    }
     u->sending_.consume(static_cast<size_t>(res));
     if (!u->sending_.empty()) {
-        io_uring_sqe* sqe = self->shard_.ring().sqe();
-        io_uring_prep_send(sqe, u->fd_, u->sending_.data(), u->sending_.size(), MSG_NOSIGNAL);
-        io::Ring::bind(sqe, &u->send_op_);
+        self->start_send(u, u->sending_.data(), u->sending_.size());
     }
 }
 
@@ -275,10 +369,12 @@ void Pool::maybe_free(Connection* u) {
     io_uring_prep_close(shard_.ring().sqe(), u->fd_);
     u->fd_ = -1;
     u->sending_.clear();
+    u->tls_.reset();
     --stats_.open;
-    // Pooled only after before_submit() has walked the re-arm list it may still be on.
-    u->next_free_ = free_;
-    free_ = u;
+    // Pooled only after before_submit() has walked the re-arm list it may still be on, and
+    // after the observer that is being told of the close has returned.
+    u->next_free_ = released_;
+    released_ = u;
 }
 
 uint64_t Pool::on_timer(uint64_t now_ms) {
@@ -304,6 +400,13 @@ void Pool::before_submit() {
             arm_recv(u);
         }
         u->want_recv_ = false;
+    }
+    while (released_ != nullptr) {
+        Connection* u = released_;
+        released_ = u->next_free_;
+        u->want_recv_ = false;
+        u->next_free_ = free_;
+        free_ = u;
     }
 }
 

@@ -15,6 +15,9 @@
 #include "io/socket.h"
 #include "shard/shard.h"
 #include "shard/timer_list.h"
+#include "tls/client_context.h"
+#include "tls/engine.h"
+#include "tls/session_cache.h"
 
 namespace rg::upstream {
 
@@ -24,6 +27,7 @@ struct Origin {
     uint16_t port = 0;
     bool tls = false;
     io::SocketAddress address;  // resolved on the control thread at config load
+    std::shared_ptr<tls::ClientContext> tls_context;  // set when `tls`
 };
 
 class Connection;
@@ -39,7 +43,7 @@ class Observer {
     virtual void on_upstream_closed(Connection* u, int sys_errno) = 0;
 };
 
-enum class ConnState : uint8_t { connecting, ready, idle, closing };
+enum class ConnState : uint8_t { connecting, handshaking, ready, idle, closing };
 
 class Pool;
 
@@ -48,6 +52,9 @@ class Connection {
     uint32_t origin() const { return origin_; }
     bool reused() const { return reused_; }
     ConnState state() const { return state_; }
+    // Why the connection failed when it was not a socket error (a TLS verification
+    // failure, say). Static storage; "" otherwise.
+    const char* error_reason() const { return error_reason_; }
 
   private:
     friend class Pool;
@@ -60,6 +67,8 @@ class Connection {
     bool paused_ = false;
     bool want_recv_ = false;
     Observer* observer_ = nullptr;
+    const char* error_reason_ = "";
+    std::unique_ptr<tls::Engine> tls_;  // between the socket and the HTTP bytes, for https
     io::Operation connect_op_;
     io::Operation recv_op_;
     io::Operation send_op_;
@@ -72,6 +81,9 @@ class Connection {
 struct PoolStats {
     uint64_t connects = 0;
     uint64_t connect_errors = 0;
+    uint64_t tls_handshakes = 0;
+    uint64_t tls_resumed = 0;
+    uint64_t tls_errors = 0;
     uint64_t reuses = 0;
     uint32_t idle = 0;
     uint32_t open = 0;
@@ -109,6 +121,10 @@ class Pool {
     static void on_recv(io::Operation* op, int32_t res, uint32_t flags);
     static void on_send(io::Operation* op, int32_t res, uint32_t flags);
     void arm_recv(Connection* u);
+    void on_plain_bytes(Connection* u, const char* data, size_t len);
+    void on_tls_bytes(Connection* u, const char* data, size_t len);
+    void flush_tls(Connection* u);
+    void start_send(Connection* u, const char* data, size_t len);
     void queue_rearm(Connection* u);
     void fail(Connection* u, int sys_errno);
     void close(Connection* u);
@@ -123,8 +139,11 @@ class Pool {
     std::vector<shard::TimerList> idle_;  // per origin, oldest first
     std::vector<std::unique_ptr<Connection>> all_;
     Connection* free_ = nullptr;
+    Connection* released_ = nullptr;
     Connection* rearm_ = nullptr;
     PoolStats stats_;
+    tls::SessionCache sessions_;  // TLS resumption across this shard's connections
+    char plain_[16 * 1024];       // decrypted bytes on their way to the observer
 };
 
 }  // namespace rg::upstream

@@ -31,6 +31,8 @@ MockUpstream::MockUpstream(const std::vector<std::string>& extra_args) {
         size_t k = text.find("\"http\":");
         if (k != std::string::npos) {
             port_ = std::atoi(text.c_str() + k + 7);
+            size_t t = text.find("\"https\":");
+            tls_port_ = t == std::string::npos ? 0 : std::atoi(text.c_str() + t + 8);
             break;
         }
         pollfd p{in, POLLIN, 0};

@@ -13,6 +13,7 @@ class MockUpstream {
     explicit MockUpstream(const std::vector<std::string>& extra_args = {});
     bool started() const { return port_ > 0; }
     int port() const { return port_; }
+    int tls_port() const { return tls_port_; }
     // GET /_mock/attempts (optionally with a query such as "model=x").
     std::string attempts(const std::string& query = "");
     void reset();
@@ -21,6 +22,7 @@ class MockUpstream {
     TempDir dir_;
     Process process_;
     int port_ = 0;
+    int tls_port_ = 0;
 };
 
 std::string mock_binary();
