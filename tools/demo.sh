@@ -17,5 +17,7 @@ if [ -x "$mock" ]; then
     echo "demo: ringgate-mock on http://127.0.0.1:8000 (pid $mock_pid)"
 fi
 echo "demo: ringgate on http://127.0.0.1:8080 (admin http://127.0.0.1:9090); try:"
-echo "  curl -s http://127.0.0.1:8080/health; curl -s http://127.0.0.1:9090/metrics"
+echo "  curl -s http://127.0.0.1:8080/v1/chat/completions -H 'Content-Type: application/json' \\"
+echo "    -d '{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}'"
+echo "  curl -s http://127.0.0.1:9090/metrics"
 build/src/app/ringgate --config deploy/ringgate.example.yaml
