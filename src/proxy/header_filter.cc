@@ -1,5 +1,7 @@
 #include "proxy/header_filter.h"
 
+#include <array>
+
 #include "base/assert.h"
 
 namespace rg::proxy {
@@ -67,35 +69,61 @@ constexpr std::string_view response_dropped_prefixes[] = {"x-ratelimit-", "anthr
                                                           "anthropic-priority-"};
 constexpr std::string_view upstream_request_ids[] = {"x-request-id", "request-id"};
 
-// True when a Connection header among `headers` names `name` (a comma-separated list of
-// field names, RFC 9110 §7.6.1).
-bool named_by_connection(std::string_view name, std::span<const Header> headers) {
-    for (const Header& h : headers) {
-        if (!equals_ignore_case(h.name, "connection")) {
-            continue;
-        }
-        std::string_view rest = h.value;
-        while (!rest.empty()) {
-            const size_t comma = rest.find(',');
-            std::string_view token = rest.substr(0, comma);
-            rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-            while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) {
-                token.remove_prefix(1);
-            }
-            while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) {
-                token.remove_suffix(1);
-            }
-            if (equals_ignore_case(token, name)) {
+// Field names listed by the Connection headers (RFC 9110 §7.6.1), collected once per
+// message so each header costs a few compares, not a rescan of every Connection value.
+// Tokens past the first connection_tokens_max are ignored: a client could have sent those
+// headers without naming them, so forwarding them gains it nothing, while the cap keeps a
+// 32 KiB Connection value from costing header_count x 32 KiB compares.
+constexpr size_t connection_tokens_max = 32;
+
+struct ConnectionTokens {
+    std::array<std::string_view, connection_tokens_max> names;
+    size_t count = 0;
+
+    bool contains(std::string_view name) const {
+        for (size_t i = 0; i < count; ++i) {
+            if (equals_ignore_case(names[i], name)) {
                 return true;
             }
         }
+        return false;
     }
-    return false;
+};
+
+std::string_view trim_ows(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+        s.remove_suffix(1);
+    }
+    return s;
 }
 
-bool is_hop_by_hop(std::string_view name, std::span<const Header> all) {
+void add_tokens(std::string_view list, ConnectionTokens& out) {
+    while (!list.empty() && out.count < connection_tokens_max) {
+        const size_t comma = list.find(',');
+        const std::string_view token = trim_ows(list.substr(0, comma));
+        list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+        if (!token.empty()) {
+            out.names[out.count++] = token;
+        }
+    }
+}
+
+ConnectionTokens connection_tokens(std::span<const Header> headers) {
+    ConnectionTokens tokens;
+    for (const Header& h : headers) {
+        if (equals_ignore_case(h.name, "connection")) {
+            add_tokens(h.value, tokens);
+        }
+    }
+    return tokens;
+}
+
+bool is_hop_by_hop(std::string_view name, const ConnectionTokens& named) {
     return listed(name, hop_by_hop) || has_listed_prefix(name, hop_by_hop_prefixes) ||
-           named_by_connection(name, all);
+           named.contains(name);
 }
 
 // anthropic-*, openai-* and x-goog-* headers mean something to their own provider only.
@@ -122,11 +150,11 @@ bool set_by_provider(std::string_view name, std::span<const keys::HeaderOptions>
     return false;
 }
 
-bool forward_request_header(std::string_view name, std::span<const Header> all,
+bool forward_request_header(std::string_view name, const ConnectionTokens& named,
                             keys::ProviderType upstream,
                             std::span<const keys::HeaderOptions> provider_headers) {
     return !listed(name, request_dropped) && !has_listed_prefix(name, request_dropped_prefixes) &&
-           !is_hop_by_hop(name, all) && !belongs_to_other_provider(name, upstream) &&
+           !is_hop_by_hop(name, named) && !belongs_to_other_provider(name, upstream) &&
            !set_by_provider(name, provider_headers);
 }
 
@@ -137,9 +165,10 @@ size_t filter_request_headers(const http::RequestHead& head, keys::ProviderType 
                               std::span<Header> out) {
     const std::span<const Header> all(head.headers, head.header_count);
     RG_ASSERT(out.size() >= all.size());
+    const ConnectionTokens named = connection_tokens(all);
     size_t n = 0;
     for (const Header& h : all) {
-        if (forward_request_header(h.name, all, upstream, provider_headers)) {
+        if (forward_request_header(h.name, named, upstream, provider_headers)) {
             out[n++] = h;
         }
     }
@@ -148,10 +177,11 @@ size_t filter_request_headers(const http::RequestHead& head, keys::ProviderType 
 
 size_t filter_response_headers(std::span<const Header> in, std::span<Header> out) {
     RG_ASSERT(out.size() >= in.size());
+    const ConnectionTokens named = connection_tokens(in);
     size_t n = 0;
     for (const Header& h : in) {
         if (listed(h.name, response_dropped) ||
-            has_listed_prefix(h.name, response_dropped_prefixes) || is_hop_by_hop(h.name, in)) {
+            has_listed_prefix(h.name, response_dropped_prefixes) || is_hop_by_hop(h.name, named)) {
             continue;
         }
         if (listed(h.name, upstream_request_ids)) {

@@ -23,8 +23,9 @@ inline constexpr std::string_view anthropic_version_default = "2023-06-01";
 // Writes to `out` the client headers to forward to an upstream of type `upstream`, in the
 // client's order, and returns how many; `out` needs room for head.header_count entries.
 // Dropped:
-// - hop-by-hop (RFC 9110 §7.6.1): Connection and every header it names, Keep-Alive,
-//   Proxy-*, TE, Trailer, Transfer-Encoding, Upgrade; and Expect (answered by the gateway);
+// - hop-by-hop (RFC 9110 §7.6.1): Connection and the headers it names (its first 32
+//   names, see header_filter.cc), Keep-Alive, Proxy-*, TE, Trailer, Transfer-Encoding,
+//   Upgrade; and Expect (the gateway answers it);
 // - Host and Content-Length: the upstream request writes its own;
 // - client credentials and identity: Authorization, x-api-key, x-goog-api-key, api-key,
 //   Cookie, OpenAI-Organization, OpenAI-Project (the provider entry's `headers` set those

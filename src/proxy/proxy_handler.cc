@@ -452,6 +452,20 @@ uint64_t ProxyHandler::on_timer(uint64_t now_ms) {
 
 void ProxyHandler::before_submit() {
     pool_.before_submit();
+    // Publish this shard's counts for /metrics: a few relaxed stores per loop turn.
+    server::ServerStats& s = server_.stats();
+    const upstream::PoolStats& p = pool_.stats();
+    s.proxied_requests_total.set(stats_.requests);
+    s.upstream_connections_opened_total.set(p.connects);
+    s.upstream_connections_reused_total.set(p.reuses);
+    s.upstream_connect_errors_total.set(p.connect_errors);
+    s.upstream_tls_handshakes_total.set(p.tls_handshakes);
+    s.upstream_tls_resumed_total.set(p.tls_resumed);
+    s.upstream_tls_errors_total.set(p.tls_errors);
+    s.upstream_connections_idle.set(p.idle);
+    s.upstream_errors_total.set(stats_.upstream_errors);
+    s.upstream_timeouts_total.set(stats_.upstream_timeouts);
+    s.client_aborts_total.set(stats_.client_aborts);
 }
 
 // --- Exchange observer ----------------------------------------------------------------

@@ -66,6 +66,7 @@ class HttpServer final : public shard::Service {
     // Drops the connection now (answer cut short: the client must not take it as complete).
     void abort(Connection* c);
     bool draining() const { return draining_; }
+    ServerStats& stats() { return *stats_; }
     const Options& options() const { return *options_; }
 
   private:

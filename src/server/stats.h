@@ -18,31 +18,47 @@ class Counter {
         value_.store(value_.load(std::memory_order_relaxed) - n, std::memory_order_relaxed);
     }
     uint64_t get() const { return value_.load(std::memory_order_relaxed); }
+    // For values another shard-local component counts itself (published once per turn).
+    void set(uint64_t v) { value_.store(v, std::memory_order_relaxed); }
 
   private:
     std::atomic<uint64_t> value_{0};
 };
 
 // name, Prometheus type, help. Names follow ringgate_<noun>_<unit>_total.
-#define RG_SERVER_STATS(X)                                                                 \
-    X(connections_accepted_total, counter, "Downstream connections accepted.")             \
-    X(connections_refused_total, counter,                                                  \
-      "Downstream connections closed at accept: connection cap reached or draining.")      \
-    X(connections_closed_total, counter, "Downstream connections closed.")                 \
-    X(connections_active, gauge, "Downstream connections open now.")                       \
-    X(requests_total, counter, "HTTP requests answered (all routes, all statuses).")       \
-    X(responses_2xx_total, counter, "Responses with a 2xx status.")                        \
-    X(responses_4xx_total, counter, "Responses with a 4xx status.")                        \
-    X(responses_5xx_total, counter, "Responses with a 5xx status.")                        \
-    X(header_timeouts_total, counter, "Requests answered 408: head not complete in time.") \
-    X(idle_timeouts_total, counter, "Keep-alive connections closed after idle_timeout.")   \
-    X(recv_buffer_exhausted_total, counter,                                                \
-      "Receives that found the provided-buffer ring empty (ENOBUFS) and were re-armed.")   \
-    X(backpressure_pauses_total, counter,                                                  \
-      "Times a connection stopped reading because its send backlog was over the limit.")   \
-    X(accept_errors_total, counter, "accept() completions that failed.")                   \
-    X(bytes_received_total, counter, "Bytes received from downstream clients.")            \
-    X(bytes_sent_total, counter, "Bytes sent to downstream clients.")
+#define RG_SERVER_STATS(X)                                                                    \
+    X(connections_accepted_total, counter, "Downstream connections accepted.")                \
+    X(connections_refused_total, counter,                                                     \
+      "Downstream connections closed at accept: connection cap reached or draining.")         \
+    X(connections_closed_total, counter, "Downstream connections closed.")                    \
+    X(connections_active, gauge, "Downstream connections open now.")                          \
+    X(requests_total, counter, "HTTP requests answered (all routes, all statuses).")          \
+    X(responses_2xx_total, counter, "Responses with a 2xx status.")                           \
+    X(responses_4xx_total, counter, "Responses with a 4xx status.")                           \
+    X(responses_5xx_total, counter, "Responses with a 5xx status.")                           \
+    X(header_timeouts_total, counter, "Requests answered 408: head not complete in time.")    \
+    X(idle_timeouts_total, counter, "Keep-alive connections closed after idle_timeout.")      \
+    X(recv_buffer_exhausted_total, counter,                                                   \
+      "Receives that found the provided-buffer ring empty (ENOBUFS) and were re-armed.")      \
+    X(backpressure_pauses_total, counter,                                                     \
+      "Times a connection stopped reading because its send backlog was over the limit.")      \
+    X(accept_errors_total, counter, "accept() completions that failed.")                      \
+    X(bytes_received_total, counter, "Bytes received from downstream clients.")               \
+    X(bytes_sent_total, counter, "Bytes sent to downstream clients.")                         \
+    X(proxied_requests_total, counter,                                                        \
+      "Requests taken by the proxy (routed to a provider or "                                 \
+      "answered from config).")                                                               \
+    X(upstream_connections_opened_total, counter, "Connections opened to upstreams.")         \
+    X(upstream_connections_reused_total, counter,                                             \
+      "Upstream requests sent on a pooled keep-alive connection.")                            \
+    X(upstream_connect_errors_total, counter, "Upstream connects that failed.")               \
+    X(upstream_tls_handshakes_total, counter, "Upstream TLS handshakes completed.")           \
+    X(upstream_tls_resumed_total, counter, "Upstream TLS handshakes that resumed a session.") \
+    X(upstream_tls_errors_total, counter, "Upstream TLS failures (verification included).")   \
+    X(upstream_connections_idle, gauge, "Upstream keep-alive connections waiting in pools.")  \
+    X(upstream_errors_total, counter, "Proxied requests that failed on the upstream side.")   \
+    X(upstream_timeouts_total, counter, "Proxied requests that hit an upstream timeout.")     \
+    X(client_aborts_total, counter, "Proxied requests whose client went away mid-answer.")
 
 inline constexpr size_t parse_error_kinds = 16;  // http::ParseError values, checked in .cc
 

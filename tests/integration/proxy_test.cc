@@ -218,6 +218,24 @@ TEST_F(ProxyTest, ClientDisconnectMidStreamCancelsTheUpstreamRequest) {
     EXPECT_TRUE(cancelled) << mock_->attempts();
 }
 
+TEST_F(ProxyTest, KeepAliveClientRequestsReuseOnePooledUpstreamConnection) {
+    long long opened = gateway_->metric("ringgate_upstream_connections_opened_total");
+    long long reused = gateway_->metric("ringgate_upstream_connections_reused_total");
+    HttpClient c;  // one client connection: every request is served by the same shard
+    ASSERT_TRUE(c.connect(gateway_->port()));
+    for (int i = 0; i < 5; ++i) {
+        Response r;
+        ASSERT_TRUE(c.send(post("/v1/chat/completions", chat("gpt-4o", i % 2 == 1))));
+        ASSERT_TRUE(c.read_response(&r));
+        ASSERT_EQ(r.status, 200);
+    }
+    // Counters are published once per loop turn; the scrape runs after the answers.
+    long long opened_now = gateway_->metric("ringgate_upstream_connections_opened_total");
+    long long reused_now = gateway_->metric("ringgate_upstream_connections_reused_total");
+    EXPECT_LE(opened_now - opened, 1);
+    EXPECT_GE(reused_now - reused, 4);
+}
+
 TEST_F(ProxyTest, ManyConcurrentStreamsAllComplete) {
     constexpr int n = 300;
     std::vector<HttpClient> clients(n);
