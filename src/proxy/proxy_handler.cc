@@ -204,9 +204,9 @@ void ProxyHandler::fail(Exchange* x, ErrorKind kind, std::string_view message, i
         ++stats_.upstream_errors;
         server::Connection* c = x->down;
         if (x->client_chunked) {
-            ByteBuffer event;
-            write_stream_error(x->format, status, kind, message, event, ErrorExtras{x->id(), 0});
-            http::write_chunk(server_.output(c), event.view());
+            scratch_.clear();
+            write_stream_error(x->format, status, kind, message, scratch_, ErrorExtras{x->id(), 0});
+            http::write_chunk(server_.output(c), scratch_.view());
             http::write_last_chunk(server_.output(c));
             release_exchange(x);
             server_.finish(c, status, true);
@@ -216,9 +216,9 @@ void ProxyHandler::fail(Exchange* x, ErrorKind kind, std::string_view message, i
         }
         return;
     }
-    ByteBuffer body;
-    write_error(x->format, status, kind, message, body, ErrorExtras{x->id(), 0});
-    answer_local(x, status, error_content_type, body.view(), false);
+    scratch_.clear();
+    write_error(x->format, status, kind, message, scratch_, ErrorExtras{x->id(), 0});
+    answer_local(x, status, error_content_type, scratch_.view(), false);
 }
 
 // --- Upstream side --------------------------------------------------------------------
@@ -302,11 +302,11 @@ void ProxyHandler::build_request(Exchange* x, std::string_view upstream_model,
     r.append(x->id());
     r.append("\r\n");
     bool rewrite = upstream_model != scan.model();
-    ByteBuffer rewritten;
     if (rewrite) {
-        json::rewrite_model(x->body.view(), scan, upstream_model, rewritten);
+        scratch_.clear();
+        json::rewrite_model(x->body.view(), scan, upstream_model, scratch_);
     }
-    const ByteBuffer& body = rewrite ? rewritten : x->body;
+    const ByteBuffer& body = rewrite ? scratch_ : x->body;
     r.append("Content-Length: ");
     r.append_decimal(body.size());
     r.append("\r\n\r\n");

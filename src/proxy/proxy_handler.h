@@ -81,6 +81,7 @@ class ProxyHandler final : public server::RequestHandler {
     RequestIdGenerator ids_;
     ProxyStats stats_;
     http::RequestHead scratch_head_;  // rebuilt per upstream request; avoids a 4 KiB alloc
+    ByteBuffer scratch_;              // rewritten bodies and error bodies, reused
 };
 
 }  // namespace rg::proxy
