@@ -29,6 +29,10 @@ struct Connection {
 
     io::Operation recv_op;
     io::Operation send_op;
+    // The write-side shutdown before lingering. Tracked like any other operation: the kernel
+    // may run it asynchronously and resolve the fd late, so the fd must stay open (and its
+    // number unused) until it completes.
+    io::Operation shutdown_op;
     shard::TimerNode timer;
 
     http::RequestParser* parser = nullptr;  // attached while a request is in progress

@@ -146,8 +146,10 @@ Connection* HttpServer::open_connection(int fd, bool admin) {
         c = all_connections_.back().get();
         c->recv_op.on_complete = &HttpServer::on_recv;
         c->send_op.on_complete = &HttpServer::on_send;
+        c->shutdown_op.on_complete = &HttpServer::on_shutdown;
         c->recv_op.owner = c;
         c->send_op.owner = c;
+        c->shutdown_op.owner = c;
         c->timer.owner = c;
     }
     c->server = this;
@@ -487,6 +489,11 @@ void HttpServer::on_send(io::Operation* op, int32_t res, uint32_t) {
     self->after_send_drained(c);
 }
 
+void HttpServer::on_shutdown(io::Operation* op, int32_t, uint32_t) {
+    auto* c = static_cast<Connection*>(op->owner);
+    c->server->maybe_release(c);
+}
+
 void HttpServer::after_send_drained(Connection* c) {
     if (c->close_after_send) {
         if (c->peer_closed) {
@@ -593,7 +600,9 @@ void HttpServer::on_linger_timeout(Connection* c) {
 
 void HttpServer::begin_linger(Connection* c) {
     c->state = ConnState::lingering;
-    io_uring_prep_shutdown(shard_.ring().sqe(), c->fd, SHUT_WR);
+    io_uring_sqe* sqe = shard_.ring().sqe();
+    io_uring_prep_shutdown(sqe, c->fd, SHUT_WR);
+    io::Ring::bind(sqe, &c->shutdown_op);
     set_timer(c, linger_timers_, linger_timeout_ms);
 }
 
@@ -617,7 +626,7 @@ void HttpServer::close_connection(Connection* c) {
 
 void HttpServer::maybe_release(Connection* c) {
     if (c->state != ConnState::closing || c->recv_op.in_flight || c->send_op.in_flight ||
-        c->fd < 0) {
+        c->shutdown_op.in_flight || c->fd < 0) {
         return;
     }
     io_uring_prep_close(shard_.ring().sqe(), c->fd);

@@ -101,6 +101,7 @@ class HttpServer final : public shard::Service {
 
     // Send path.
     static void on_send(io::Operation* op, int32_t res, uint32_t flags);
+    static void on_shutdown(io::Operation* op, int32_t res, uint32_t flags);
     void mark_dirty(Connection* c);
     void start_send(Connection* c);
     void after_send_drained(Connection* c);

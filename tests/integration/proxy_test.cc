@@ -73,7 +73,9 @@ class ProxyTest : public ::testing::Test {
         Response r;
         EXPECT_TRUE(c.connect(gateway_->port()));
         EXPECT_TRUE(c.send(request));
-        EXPECT_TRUE(c.read_response(&r, timeout_ms)) << request;
+        EXPECT_TRUE(c.read_response(&r, timeout_ms))
+            << request << "\nstatus " << r.status << ", body so far:\n"
+            << r.body << "\nunparsed: " << c.pending();
         return r;
     }
     static MockUpstream* mock_;
