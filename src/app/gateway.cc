@@ -91,7 +91,8 @@ std::shared_ptr<const shard::Settings> Gateway::make_settings(
     // Aliasing pointer: shares ownership of the whole snapshot, points at one section.
     s->server = std::shared_ptr<const server::Options>(snap, &snap->server);
     if (!snap->providers.empty()) {
-        auto proxy = proxy::build_config(snap, snap->providers, snap->models, snap->routing, error);
+        auto proxy = proxy::build_config(snap, snap->server, snap->providers, snap->models,
+                                         snap->routing, error);
         if (!proxy.ok()) {
             return nullptr;
         }

@@ -91,8 +91,9 @@ std::string models_json(const std::vector<keys::ProviderOptions>& providers,
 }  // namespace
 
 Result<std::shared_ptr<const Config>> build_config(
-    std::shared_ptr<const void> snapshot, const std::vector<keys::ProviderOptions>& providers,
-    const std::vector<ModelOptions>& models, const RoutingOptions& routing, std::string* error) {
+    std::shared_ptr<const void> snapshot, const server::Options& server,
+    const std::vector<keys::ProviderOptions>& providers, const std::vector<ModelOptions>& models,
+    const RoutingOptions& routing, std::string* error) {
     auto config = std::make_shared<Config>();
     config->snapshot = std::move(snapshot);
     for (const keys::ProviderOptions& p : providers) {
@@ -131,6 +132,9 @@ Result<std::shared_ptr<const Config>> build_config(
     }
     config->router = std::make_unique<ModelRouter>(std::move(*router));
     config->models_json = models_json(providers, models);
+    if (server.has_cors) {
+        config->cors = std::make_unique<Cors>(server.cors);
+    }
     return std::shared_ptr<const Config>(std::move(config));
 }
 

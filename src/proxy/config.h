@@ -10,6 +10,7 @@
 
 #include "base/result.h"
 #include "keys/options.h"
+#include "proxy/cors.h"
 #include "proxy/model_router.h"
 #include "proxy/options.h"
 #include "upstream/pool.h"
@@ -27,13 +28,15 @@ struct Config {
     std::vector<ProviderRuntime> providers;
     std::unique_ptr<ModelRouter> router;
     std::string models_json;               // GET /v1/models answer, built once
+    std::unique_ptr<Cors> cors;            // null unless server.cors is set
     std::shared_ptr<const void> snapshot;  // keeps the options the pointers refer to alive
 };
 
 // Builds the proxy config; resolves provider hosts (blocking getaddrinfo: control thread
 // only). Errors name the provider.
 Result<std::shared_ptr<const Config>> build_config(
-    std::shared_ptr<const void> snapshot, const std::vector<keys::ProviderOptions>& providers,
-    const std::vector<ModelOptions>& models, const RoutingOptions& routing, std::string* error);
+    std::shared_ptr<const void> snapshot, const server::Options& server,
+    const std::vector<keys::ProviderOptions>& providers, const std::vector<ModelOptions>& models,
+    const RoutingOptions& routing, std::string* error);
 
 }  // namespace rg::proxy

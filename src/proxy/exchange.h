@@ -46,6 +46,11 @@ struct Exchange final : upstream::Observer {
     bool client_chunked = false;  // the client's answer uses chunked framing
     bool head_request = false;
     bool method_allowed = true;
+    bool preflight = false;  // a CORS preflight the gateway answers itself
+    // CORS headers for the answer (or the preflight), as views into cors_arena.
+    ByteBuffer cors_arena;
+    http::Header cors[8];
+    uint8_t cors_count = 0;
 
     // The client's headers, copied out of the receive buffers at the head (the filter for
     // the upstream runs once the provider is known).

@@ -76,7 +76,9 @@ Exchange* ProxyHandler::acquire_exchange(server::Connection* c) {
     x->up = nullptr;
     x->phase = Phase::reading_body;
     x->status = 0;
-    x->rechunk = x->client_chunked = x->head_request = false;
+    x->rechunk = x->client_chunked = x->head_request = x->preflight = false;
+    x->cors_count = 0;
+    x->cors_arena.clear();
     x->head_arena.clear();
     x->head_count = 0;
     x->body.clear();
@@ -102,10 +104,16 @@ void ProxyHandler::release_exchange(Exchange* x) {
 
 bool ProxyHandler::on_request(server::Connection* c, const http::RequestHead& head) {
     RouteMatch m = match_route(head);
-    if (m.route == Route::not_found || m.route == Route::health) {
+    const Cors* cors = config_ != nullptr ? config_->cors.get() : nullptr;
+    bool preflight = cors != nullptr && Cors::is_preflight(head);
+    if (!preflight && (m.route == Route::not_found || m.route == Route::health)) {
         return false;
     }
     Exchange* x = acquire_exchange(c);
+    x->preflight = preflight;
+    if (cors != nullptr) {
+        keep_cors_headers(x, *cors, head);
+    }
     x->route = m.route;
     x->format = m.format;
     RequestIdBuffer generated;
@@ -145,6 +153,10 @@ void ProxyHandler::on_request_end(server::Connection* c) {
     if (x == nullptr || x->phase != Phase::reading_body) {
         return;  // already answered (e.g. 405)
     }
+    if (x->preflight) {
+        answer_local(x, 204, "", "", false);  // CORS preflight: answered here, never forwarded
+        return;
+    }
     if (!x->method_allowed) {
         fail(x, ErrorKind::method_not_allowed, "Method not allowed on this route");
         return;
@@ -183,11 +195,41 @@ void ProxyHandler::on_downstream_gone(server::Connection* c) {
     release_exchange(x);
 }
 
+void ProxyHandler::keep_cors_headers(Exchange* x, const Cors& cors, const http::RequestHead& head) {
+    http::Header found[Cors::preflight_headers_max];
+    size_t n =
+        x->preflight ? cors.preflight_headers(head, found) : cors.response_headers(head, found);
+    size_t bytes = 0;
+    for (size_t i = 0; i < n; ++i) {
+        bytes += found[i].name.size() + found[i].value.size();
+    }
+    // One reservation up front, so the views taken below stay valid.
+    x->cors_arena.reserve_tail(bytes);
+    for (size_t i = 0; i < n; ++i) {
+        const char* name = x->cors_arena.data() + x->cors_arena.size();
+        x->cors_arena.append(found[i].name);
+        const char* value = x->cors_arena.data() + x->cors_arena.size();
+        x->cors_arena.append(found[i].value);
+        x->cors[x->cors_count++] = http::Header{std::string_view(name, found[i].name.size()),
+                                                std::string_view(value, found[i].value.size())};
+    }
+}
+
 void ProxyHandler::answer_local(Exchange* x, int status, std::string_view content_type,
                                 std::string_view body, bool close) {
-    http::Header id{"x-request-id", x->id()};
-    http::write_response(server_.output(x->down), status, content_type, body, close,
-                         std::span<const http::Header>(&id, 1));
+    http::Header headers[10];
+    size_t n = 0;
+    headers[n++] = http::Header{"x-request-id", x->id()};
+    for (uint8_t i = 0; i < x->cors_count; ++i) {
+        headers[n++] = x->cors[i];
+    }
+    ByteBuffer& out = server_.output(x->down);
+    std::span<const http::Header> list(headers, n);
+    if (status == 204) {
+        http::write_response_head(out, status, list, 0, close);
+    } else {
+        http::write_response(out, status, content_type, body, close, list);
+    }
     server::Connection* c = x->down;
     release_exchange(x);
     server_.finish(c, status, close);
@@ -364,11 +406,14 @@ void ProxyHandler::forward_head(Exchange* x) {
     for (uint32_t i = 0; i < resp.header_count(); ++i) {
         upstream_headers[i] = resp.header(i);
     }
-    http::Header headers[http::ResponseParser::headers_max + 2];
+    http::Header headers[http::ResponseParser::headers_max + 10];
     size_t n = filter_response_headers(
         std::span<const http::Header>(upstream_headers, resp.header_count()),
         std::span<http::Header>(headers, http::ResponseParser::headers_max + 1));
     headers[n++] = http::Header{"x-request-id", x->id()};
+    for (uint8_t i = 0; i < x->cors_count; ++i) {
+        headers[n++] = x->cors[i];
+    }
     int64_t length = -1;
     if (resp.chunked()) {
         x->client_chunked = true;  // chunk framing passes through unchanged

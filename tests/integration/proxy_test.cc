@@ -14,7 +14,8 @@ namespace rg::test {
 namespace {
 
 std::string proxy_config(int mock_port) {
-    return server_config(2, "    max_connections: 4000\n") +
+    return server_config(2, "    max_connections: 4000\n",
+                         "  cors: {allow_origins: [\"https://app.example.com\"], max_age: 10m}\n") +
            "upstream:\n"
            "  first_byte_timeout: 500ms\n"
            "  stall_timeout: 500ms\n"
@@ -236,6 +237,28 @@ TEST_F(ProxyTest, KeepAliveClientRequestsReuseOnePooledUpstreamConnection) {
     long long reused_now = gateway_->metric("ringgate_upstream_connections_reused_total");
     EXPECT_LE(opened_now - opened, 1);
     EXPECT_GE(reused_now - reused, 4);
+}
+
+TEST_F(ProxyTest, CorsPreflightIsAnsweredByTheGatewayAndAnswersCarryCorsHeaders) {
+    Response pre = call(
+        "OPTIONS /v1/chat/completions HTTP/1.1\r\nHost: gw\r\n"
+        "Origin: https://app.example.com\r\n"
+        "Access-Control-Request-Method: POST\r\n"
+        "Access-Control-Request-Headers: authorization, content-type\r\n\r\n");
+    EXPECT_EQ(pre.status, 204);
+    EXPECT_EQ(pre.header("Access-Control-Allow-Origin"), "https://app.example.com");
+    EXPECT_NE(pre.header("Access-Control-Allow-Methods").find("POST"), std::string::npos);
+    EXPECT_NE(pre.header("Access-Control-Allow-Headers").find("authorization"), std::string::npos);
+    EXPECT_EQ(pre.header("Access-Control-Max-Age"), "600");
+    Response r = call(
+        post("/v1/chat/completions", chat("gpt-4o", false), "Origin: https://app.example.com\r\n"));
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.header("Access-Control-Allow-Origin"), "https://app.example.com");
+    Response other = call(
+        post("/v1/chat/completions", chat("gpt-4o", false), "Origin: https://evil.example\r\n"));
+    EXPECT_EQ(other.status, 200);
+    EXPECT_EQ(other.header("Access-Control-Allow-Origin"), "");
+    EXPECT_EQ(count(mock_->attempts(), "\"seq\":"), 2);  // the preflight never went upstream
 }
 
 TEST_F(ProxyTest, ManyConcurrentStreamsAllComplete) {

@@ -19,8 +19,8 @@ TEST(NotImplemented, TableHoldsWhatThisBuildLacks) {
         paths.insert(row.path);
         EXPECT_FALSE(row.reason.empty()) << row.path;
     }
-    EXPECT_EQ(paths, (std::set<std::string_view>{"server.tls", "server.cors", "client_keys", "auth",
-                                                 "pricing", "storage"}));
+    EXPECT_EQ(paths, (std::set<std::string_view>{"server.tls", "client_keys", "auth", "pricing",
+                                                 "storage"}));
 }
 
 TEST(NotImplemented, RejectsEachUnimplementedKeyAtItsPosition) {
@@ -32,7 +32,6 @@ TEST(NotImplemented, RejectsEachUnimplementedKeyAtItsPosition) {
     };
     const Case cases[] = {
         {"server.tls", "server:\n  workers: 1\n  tls: {cert: /c.pem, key: /k.pem}\n", 3, 3},
-        {"server.cors", "server:\n  cors: {allow_origins: [\"*\"]}\n", 2, 3},
         {"client_keys", "client_keys: []\n", 1, 1},
         {"auth", "auth: {required: false}\n", 1, 1},
         {"pricing", "pricing: {}\n", 1, 1},
