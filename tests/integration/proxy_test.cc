@@ -169,6 +169,39 @@ TEST_F(ProxyTest, UpstreamErrorStatusIsForwardedWithRetryAfter) {
     EXPECT_NE(r.body.find("rate_limit"), std::string::npos) << r.body;
 }
 
+TEST_F(ProxyTest, UpstreamErrorAnswersPassThroughWithTheirStatusAndEnvelope) {
+    // Same-format traffic: the provider's own error answer reaches the client unchanged
+    // (retries and failover across keys arrive with the key pools).
+    struct Case {
+        const char* directive;
+        int status;
+        const char* body_part;
+    };
+    const Case cases[] = {
+        {"context_length", 400, "context_length_exceeded"},
+        {"content_policy", 400, "\"error\""},
+        {"401", 401, "\"error\""},
+        {"403", 403, "\"error\""},
+        {"500", 500, "\"error\""},
+        {"503", 503, "\"error\""},
+        {"overloaded", 503, "\"error\""},
+        {"quota", 429, "insufficient_quota"},
+    };
+    for (const Case& c : cases) {
+        Response r =
+            call(post("/v1/chat/completions", chat(std::string("gpt-4o~") + c.directive, false)));
+        EXPECT_EQ(r.status, c.status) << c.directive;
+        EXPECT_NE(r.body.find(c.body_part), std::string::npos) << c.directive << ": " << r.body;
+        EXPECT_FALSE(r.header("x-request-id").empty());
+    }
+}
+
+TEST_F(ProxyTest, SlowFirstTokenStillStreamsCompletely) {
+    Response r = call(post("/v1/chat/completions", chat("gpt-4o~first_delay=200", true)));
+    EXPECT_EQ(r.status, 200);
+    EXPECT_NE(r.body.find("data: [DONE]"), std::string::npos) << r.body;
+}
+
 TEST_F(ProxyTest, ResetBeforeHeadersGives502InOpenAIFormat) {
     Response r = call(post("/v1/chat/completions", chat("gpt-4o~reset", false)));
     EXPECT_EQ(r.status, 502);
