@@ -332,12 +332,8 @@ void Pool::release(Connection* u, bool reusable) {
 
 void Pool::fail(Connection* u, int sys_errno) {
     Observer* observer = u->observer_;
-    if (u->state_ == ConnState::idle) {
-        idle_[u->origin_].remove(&u->idle_timer_);
-        --stats_.idle;
-    }
     u->observer_ = nullptr;
-    close(u);
+    close(u);  // takes an idle connection off its idle list
     if (observer != nullptr) {
         observer->on_upstream_closed(u, sys_errno);
     }

@@ -309,5 +309,31 @@ TEST_F(ProxyTest, ManyConcurrentStreamsAllComplete) {
     }
 }
 
+TEST(ProxyPool, UpstreamClosingPooledConnectionsIsHarmless) {
+    MockUpstream mock({"--tokens", "3"});
+    ASSERT_TRUE(mock.started());
+    Gateway g(proxy_config(mock.port()));
+    ASSERT_TRUE(g.started()) << g.log();
+    HttpClient c;
+    ASSERT_TRUE(c.connect(g.port()));
+    Response r;
+    ASSERT_TRUE(c.send(post("/v1/chat/completions", chat("gpt-4o", false))));
+    ASSERT_TRUE(c.read_response(&r));
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(g.metric("ringgate_upstream_connections_idle"), 1);
+    // The provider goes away, closing the idle keep-alive connection the pool holds.
+    ASSERT_EQ(mock.stop(), 0);
+    long long idle = 1;
+    for (int i = 0; i < 1000 && idle != 0; ++i) {
+        idle = g.metric("ringgate_upstream_connections_idle");  // bounded poll of a condition
+    }
+    EXPECT_EQ(idle, 0);
+    EXPECT_EQ(http_get(g.port(), "/health").status, 200);
+    ASSERT_TRUE(c.send(post("/v1/chat/completions", chat("gpt-4o", false))));
+    ASSERT_TRUE(c.read_response(&r));
+    EXPECT_EQ(r.status, 502) << r.body;  // connection refused, answered in OpenAI format
+    EXPECT_NE(r.body.find("\"error\""), std::string::npos);
+}
+
 }  // namespace
 }  // namespace rg::test

@@ -1,6 +1,7 @@
 #include "harness/mock_upstream.h"
 
 #include <poll.h>
+#include <signal.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
@@ -48,6 +49,11 @@ MockUpstream::MockUpstream(const std::vector<std::string>& extra_args) {
 
 std::string MockUpstream::attempts(const std::string& query) {
     return http_get(port_, "/_mock/attempts" + (query.empty() ? "" : "?" + query)).body;
+}
+
+int MockUpstream::stop() {
+    process_.signal(SIGTERM);
+    return process_.wait_exit(5000);
 }
 
 void MockUpstream::reset() {

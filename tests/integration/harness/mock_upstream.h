@@ -17,6 +17,8 @@ class MockUpstream {
     // GET /_mock/attempts (optionally with a query such as "model=x").
     std::string attempts(const std::string& query = "");
     void reset();
+    // SIGTERM and wait: the mock closes every connection it holds.
+    int stop();
 
   private:
     TempDir dir_;
