@@ -238,36 +238,6 @@ bool is_valid_model_name(std::string_view name) {
     return true;
 }
 
-bool glob_match(std::string_view pattern, std::string_view text) {
-    // Greedy match with one backtrack point: the last '*' seen (linear in practice).
-    size_t p = 0;
-    size_t t = 0;
-    size_t star = std::string_view::npos;
-    size_t star_text = 0;
-    while (t < text.size()) {
-        if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-            ++p;
-            ++t;
-        } else if (p < pattern.size() && pattern[p] == '*') {
-            star = p++;
-            star_text = t;
-        } else if (star != std::string_view::npos) {
-            p = star + 1;
-            t = ++star_text;
-        } else {
-            return false;
-        }
-    }
-    while (p < pattern.size() && pattern[p] == '*') {
-        ++p;
-    }
-    return p == pattern.size();
-}
-
-bool is_glob(std::string_view pattern) {
-    return pattern.find_first_of("*?") != std::string_view::npos;
-}
-
 bool is_header_name(std::string_view name) {
     static constexpr std::string_view tchar_symbols = "!#$%&'*+-.^_`|~";
     if (name.empty()) {

@@ -3,6 +3,8 @@
 // message in Error::context that the loader prefixes with the config path.
 #pragma once
 
+#include "base/glob.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -30,9 +32,6 @@ Result<server::ListenAddress> parse_listen_address(std::string_view text);
 bool is_valid_name(std::string_view name);
 // Model names and globs: 1..256 bytes, no spaces or control characters.
 bool is_valid_model_name(std::string_view name);
-// '*' matches any run of characters (also empty), '?' exactly one; everything else itself.
-bool glob_match(std::string_view pattern, std::string_view text);
-bool is_glob(std::string_view pattern);
 
 // RFC 9110 section 5.6.2: a field name is a token of tchar.
 bool is_header_name(std::string_view name);

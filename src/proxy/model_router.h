@@ -3,6 +3,8 @@
 // immutable afterwards and read by every shard without locks; resolve() never allocates.
 #pragma once
 
+#include "base/glob.h"
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -103,9 +105,6 @@ class ModelRouter {
     std::vector<std::string> fallbacks_;
     std::vector<Provider> providers_;
 };
-
-// '*' matches any run of characters (also none), '?' exactly one; the rest matches itself.
-bool glob_match(std::string_view pattern, std::string_view text);
 
 // The provider type the built-in rules route `name` to, if any: gpt-*, chatgpt-*, o1*, o3*,
 // o4*, text-embedding-* (but text-embedding-004), davinci*, babbage* -> openai; claude* ->
