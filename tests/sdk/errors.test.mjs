@@ -125,7 +125,31 @@ describe('openai SDK errors through ringgate', { timeout: 20_000 }, () => {
         });
         const { text, error } = await drain(stream);
         assert.ok(error instanceof OpenAI.APIError, `${error?.constructor.name}: ${error}`);
+        assert.match(error.message, /server had an error/);
         assert.equal(text, mock_text(1));
+    });
+
+    test('a streamed request rejected upstream throws before any chunk', async () => {
+        const error = await client.chat.completions
+            .create({ model: 'gpt-4o~429~retry_after=1', messages, stream: true })
+            .then(() => null, (e) => e);
+        assert.ok(error instanceof OpenAI.RateLimitError, `${error?.constructor.name}: ${error}`);
+        assert.equal(error.code, 'rate_limit_exceeded');
+        const reset = await client.chat.completions
+            .create({ model: 'gpt-4o~reset', messages, stream: true })
+            .then(() => null, (e) => e);
+        assert.ok(reset instanceof OpenAI.InternalServerError, `${reset?.constructor.name}`);
+        assert.equal(reset.status, 502);
+    });
+
+    test('a non-streamed answer cut mid-body throws, never a partial object', async () => {
+        // The upstream's head (200, content-length) is relayed before the cut, so the SDK
+        // sees a body that ends early (fetch's `terminated` error today); a gateway that
+        // buffered and answered 502 would pass too.
+        const result = await client.chat.completions
+            .create({ model: 'gpt-4o~cut', messages })
+            .then((c) => ({ resolved: c }), (e) => ({ error: e }));
+        assert.ok(result.error instanceof Error, `resolved: ${JSON.stringify(result.resolved)}`);
     });
 
     test('a cut Responses stream throws from the event iterator', async () => {

@@ -90,13 +90,20 @@ class Child {
         const log_fd = fs.openSync(log_file, 'a');
         this.process = spawn(file, args, { stdio: ['ignore', log_fd, log_fd] });
         fs.closeSync(log_fd);
+        // Resolves once the process is gone: it exited, or it never started (then 'error'
+        // comes without 'exit').
         this.exit = new Promise((resolve) => {
             this.process.once('exit', (code, signal) => {
                 live_children.delete(this.process);
-                resolve({ code, signal });
+                resolve({ code, signal, error: null });
+            });
+            this.process.once('error', (error) => {
+                if (this.process.pid === undefined) {
+                    live_children.delete(this.process);
+                    resolve({ code: null, signal: null, error });
+                }
             });
         });
-        this.spawn_error = new Promise((resolve) => this.process.once('error', resolve));
         live_children.add(this.process);
     }
 
@@ -142,18 +149,22 @@ class Child {
             timer = setTimeout(() => settle(new Error(
                 `${this.name} did not write ${file} within ${start_timeout_ms} ms\n` +
                     log_tail(this.log_file))), start_timeout_ms);
-            this.exit.then(({ code, signal }) => settle(new Error(
-                `${this.name} exited (${code ?? signal}) before writing ${file}\n` +
-                    log_tail(this.log_file))));
-            this.spawn_error.then((error) => settle(error));
+            this.exit.then(({ code, signal, error }) => settle(new Error(
+                `${this.name} exited (${error?.message ?? code ?? signal}) before writing ` +
+                    `${file}\n${log_tail(this.log_file)}`)));
             check();
         });
+    }
+
+    running() {
+        return this.process.pid !== undefined && this.process.exitCode === null &&
+            this.process.signalCode === null;
     }
 
     // SIGTERM, then wait for the exit; a child that ignores it past the deadline is killed
     // and reported. Resolves with the exit status so callers can require a clean stop.
     async stop() {
-        if (this.process.exitCode !== null || this.process.signalCode !== null) {
+        if (!this.running()) {
             return this.exit;
         }
         this.process.kill('SIGTERM');
@@ -175,7 +186,8 @@ class Child {
 
 function expect_clean_exit(child, status) {
     if (status.code !== 0) {
-        throw new Error(`${child.name} exited with ${status.code ?? status.signal} on SIGTERM\n` +
+        const how = status.error?.message ?? status.code ?? status.signal;
+        throw new Error(`${child.name} exited with ${how} on SIGTERM\n` +
             log_tail(child.log_file));
     }
 }
@@ -288,6 +300,18 @@ export class Gateway {
         return log_tail(this.child.log_file, 200);
     }
 
+    running() {
+        return this.child.running();
+    }
+
+    // One unlabelled sample from the admin listener's /metrics, or null when absent.
+    async metric(name) {
+        const response = await fetch(`http://127.0.0.1:${this.admin_port}/metrics`);
+        const text = await response.text();
+        const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+        return line === undefined ? null : Number(line.slice(name.length + 1));
+    }
+
     async stop() {
         expect_clean_exit(this.child, await this.child.stop());
     }
@@ -296,6 +320,9 @@ export class Gateway {
 // The mock, the gateway in front of it, and SDK clients pointed at the gateway.
 export class Stack {
     static async start({ tokens = default_tokens } = {}) {
+        // Both binaries are checked before anything starts or any directory is made.
+        binary('RINGGATE_MOCK_BIN');
+        binary('RINGGATE_BIN');
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringgate-sdk-'));
         const mock = await Mock.start(dir, ['--tokens', String(tokens)]);
         let gateway;
@@ -336,6 +363,14 @@ export class Stack {
             throw new Error(`stack stop failed (logs in ${this.dir}):\n` +
                 failed.map((r) => r.reason.message).join('\n'));
         }
+        fs.rmSync(this.dir, { recursive: true, force: true });
+    }
+
+    // Teardown for a test that breaks the stack on purpose (stops the mock, may leave the
+    // gateway dead): ends whatever still runs, without requiring a clean exit. Such a test
+    // puts the gateway log in its failure message, so the directory goes.
+    async kill() {
+        await Promise.allSettled([this.gateway.child.stop(), this.mock.child.stop()]);
         fs.rmSync(this.dir, { recursive: true, force: true });
     }
 }

@@ -189,7 +189,9 @@ describe('openai SDK through ringgate', { timeout: 20_000 }, () => {
     });
 
     test('a streamed response yields the full event sequence', async () => {
-        const stream = await client.responses.create({ model: 'gpt-4o', input: prompt, stream: true });
+        const stream = await client.responses.create({
+            model: 'gpt-4o', input: prompt, stream: true,
+        });
         const types = [];
         let deltas = '';
         let done_text = null;
@@ -243,9 +245,9 @@ describe('openai SDK through ringgate', { timeout: 20_000 }, () => {
     });
 
     test('a client x-request-id is kept end to end', async (t) => {
+        const options = marked(t.name, { 'x-request-id': 'sdk-trace-7' });
         const { response } = await client.chat.completions
-            .create({ model: 'gpt-4o', messages }, marked(t.name, { 'x-request-id': 'sdk-trace-7' }))
-            .withResponse();
+            .create({ model: 'gpt-4o', messages }, options).withResponse();
         assert.equal(response.headers.get('x-request-id'), 'sdk-trace-7');
         const attempts = await stack.mock.attempts_of(t.name);
         assert.equal(attempts[0].headers['x-request-id'], 'sdk-trace-7');
