@@ -1,5 +1,7 @@
 #include "proxy/client_format.h"
 
+#include <algorithm>
+
 namespace rg::proxy {
 namespace {
 
@@ -137,6 +139,14 @@ RouteMatch match_route(const http::RequestHead& head) {
             return known(r.route, r.format, r.method, head);
         }
     }
+    constexpr std::string_view openai_model_prefix = "/v1/models/";
+    const std::string_view id = path.substr(std::min(path.size(), openai_model_prefix.size()));
+    if (starts_with(path, openai_model_prefix) && !id.empty() &&
+        id.find_first_of(":/") == std::string_view::npos) {
+        RouteMatch m = known(Route::model_get, ClientFormat::openai, Method::get, head);
+        m.model = id;
+        return m;
+    }
     if (starts_with(path, gemini_models_prefix)) {
         return match_gemini_model(head, path.substr(gemini_models_prefix.size()));
     }
@@ -155,6 +165,8 @@ std::string_view route_name(Route route) {
             return "responses";
         case Route::models:
             return "models";
+        case Route::model_get:
+            return "model_get";
         case Route::anthropic_messages:
             return "anthropic_messages";
         case Route::anthropic_count_tokens:

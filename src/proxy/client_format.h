@@ -20,6 +20,7 @@ enum class Route : uint8_t {
     embeddings,              // POST /v1/embeddings
     responses,               // POST /v1/responses
     models,                  // GET /v1/models (OpenAI)
+    model_get,               // GET /v1/models/{id} (OpenAI)
     anthropic_messages,      // POST /v1/messages
     anthropic_count_tokens,  // POST /v1/messages/count_tokens
     anthropic_models,        // GET /v1/models with anthropic-version or x-api-key

@@ -132,6 +132,18 @@ Result<std::shared_ptr<const Config>> build_config(
     }
     config->router = std::make_unique<ModelRouter>(std::move(*router));
     config->models_json = models_json(providers, models);
+    for (const ModelOptions& m : models) {
+        if (!is_glob(m.name)) {
+            config->model_ids.emplace_back(m.name, "ringgate");
+        }
+    }
+    for (const keys::ProviderOptions& p : providers) {
+        for (const std::string& m : p.models) {
+            if (!is_glob(m)) {
+                config->model_ids.emplace_back(m, p.name);
+            }
+        }
+    }
     if (server.has_cors) {
         config->cors = std::make_unique<Cors>(server.cors);
     }

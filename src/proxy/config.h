@@ -27,7 +27,9 @@ struct Config {
     std::vector<upstream::Origin> origins;
     std::vector<ProviderRuntime> providers;
     std::unique_ptr<ModelRouter> router;
-    std::string models_json;               // GET /v1/models answer, built once
+    std::string models_json;  // GET /v1/models answer, built once
+    // Listed models as (id, owner): GET /v1/models/{id}.
+    std::vector<std::pair<std::string, std::string>> model_ids;
     std::unique_ptr<Cors> cors;            // null unless server.cors is set
     std::shared_ptr<const void> snapshot;  // keeps the options the pointers refer to alive
 };

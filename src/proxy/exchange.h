@@ -46,7 +46,9 @@ struct Exchange final : upstream::Observer {
     bool client_chunked = false;  // the client's answer uses chunked framing
     bool head_request = false;
     bool method_allowed = true;
-    bool preflight = false;  // a CORS preflight the gateway answers itself
+    bool preflight = false;    // a CORS preflight the gateway answers itself
+    char model_id[256] = {0};  // GET /v1/models/{id}: the id from the path
+    uint16_t model_id_len = 0;
     // CORS headers for the answer (or the preflight), as views into cors_arena.
     ByteBuffer cors_arena;
     http::Header cors[8];

@@ -1,11 +1,14 @@
 #include "proxy/proxy_handler.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "base/clock.h"
 #include "base/log.h"
 #include "http/response_writer.h"
+#include "json/json_string.h"
 #include "json/request_scan.h"
 #include "proxy/error_body.h"
 #include "proxy/header_filter.h"
@@ -111,6 +114,10 @@ bool ProxyHandler::on_request(server::Connection* c, const http::RequestHead& he
     }
     Exchange* x = acquire_exchange(c);
     x->preflight = preflight;
+    if (m.route == Route::model_get) {
+        x->model_id_len = static_cast<uint16_t>(std::min(m.model.size(), sizeof(x->model_id)));
+        std::memcpy(x->model_id, m.model.data(), x->model_id_len);
+    }
     if (cors != nullptr) {
         keep_cors_headers(x, *cors, head);
     }
@@ -168,12 +175,38 @@ void ProxyHandler::on_request_end(server::Connection* c) {
         answer_local(x, 200, "application/json", body, false);
         return;
     }
+    if (x->route == Route::model_get) {
+        answer_model(x);
+        return;
+    }
     if (!is_openai_generation(x->route)) {
         fail(x, ErrorKind::invalid_request,
              "This route is not proxied by this build yet (translation arrives later)", 501);
         return;
     }
     start_upstream(x);
+}
+
+void ProxyHandler::answer_model(Exchange* x) {
+    std::string_view id(x->model_id, x->model_id_len);
+    if (config_ != nullptr) {
+        for (const auto& [name, owner] : config_->model_ids) {
+            if (name == id) {
+                scratch_.clear();
+                scratch_.append("{\"id\":");
+                json::append_json_string(scratch_, name);
+                scratch_.append(",\"object\":\"model\",\"created\":0,\"owned_by\":");
+                json::append_json_string(scratch_, owner);
+                scratch_.append("}");
+                answer_local(x, 200, "application/json", scratch_.view(), false);
+                return;
+            }
+        }
+    }
+    char message[320];
+    std::snprintf(message, sizeof(message), "The model '%.*s' does not exist",
+                  static_cast<int>(id.size()), id.data());
+    fail(x, ErrorKind::model_not_found, message);
 }
 
 void ProxyHandler::on_downstream_writable(server::Connection* c) {
@@ -286,7 +319,12 @@ void ProxyHandler::start_upstream(Exchange* x) {
     }
     Resolution r = config_->router->resolve(scan.model());
     if (!r.found()) {
-        fail(x, ErrorKind::model_not_found, "The model does not exist or is not routed");
+        char message[320];
+        std::string_view asked = scan.model();
+        std::snprintf(message, sizeof(message),
+                      "The model '%.*s' does not exist or is not routed by this gateway",
+                      static_cast<int>(asked.size()), asked.data());
+        fail(x, ErrorKind::model_not_found, message);
         return;
     }
     // TODO(keys): weighted choice among targets and fallbacks arrive with the key pools.

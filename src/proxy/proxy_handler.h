@@ -54,6 +54,7 @@ class ProxyHandler final : public server::RequestHandler {
   private:
     Exchange* acquire_exchange(server::Connection* c);
     void release_exchange(Exchange* x);
+    void answer_model(Exchange* x);
     void keep_cors_headers(Exchange* x, const Cors& cors, const http::RequestHead& head);
     void answer_local(Exchange* x, int status, std::string_view content_type, std::string_view body,
                       bool close);

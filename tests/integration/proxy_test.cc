@@ -150,10 +150,22 @@ TEST_F(ProxyTest, ModelsAreListedFromTheConfig) {
     EXPECT_EQ(r.body.find("gpt-*"), std::string::npos) << r.body;
 }
 
+TEST_F(ProxyTest, OneModelIsRetrievedFromTheConfig) {
+    Response r = call("GET /v1/models/smart HTTP/1.1\r\nHost: gw\r\n\r\n");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body,
+              "{\"id\":\"smart\",\"object\":\"model\",\"created\":0,\"owned_by\":\"ringgate\"}");
+    Response missing = call("GET /v1/models/nope HTTP/1.1\r\nHost: gw\r\n\r\n");
+    EXPECT_EQ(missing.status, 404);
+    EXPECT_NE(missing.body.find("The model 'nope' does not exist"), std::string::npos)
+        << missing.body;
+}
+
 TEST_F(ProxyTest, BadRequestsGetOpenAIErrorsWithoutReachingUpstream) {
     Response unknown = call(post("/v1/chat/completions", chat("llama-3", false)));
     EXPECT_EQ(unknown.status, 404);
     EXPECT_NE(unknown.body.find("\"code\":\"model_not_found\""), std::string::npos);
+    EXPECT_NE(unknown.body.find("'llama-3'"), std::string::npos) << unknown.body;
     Response bad = call(post("/v1/chat/completions", "{\"model\":"));
     EXPECT_EQ(bad.status, 400);
     EXPECT_NE(bad.body.find("\"type\":\"invalid_request_error\""), std::string::npos);

@@ -44,7 +44,7 @@ describe('openai SDK errors through ringgate', { timeout: 20_000 }, () => {
         assert.equal(error.status, 404);
         assert.equal(error.code, 'model_not_found');
         assert.equal(error.type, 'invalid_request_error');
-        assert.match(error.message, /^404 The model does not exist or is not routed/);
+        assert.match(error.message, /^404 The model 'llama-3-70b' does not exist or is not routed/);
         assert.match(error.requestID ?? '', /^req_/);
         assert.equal((await stack.mock.attempts_of(t.name)).length, 0, 'not sent upstream');
     });

@@ -231,6 +231,15 @@ describe('openai SDK through ringgate', { timeout: 20_000 }, () => {
         assert.deepEqual([...ids].sort(), [...configured_model_ids].sort());
     });
 
+    test('models.retrieve returns a configured model and 404s an unknown one', async () => {
+        for (const id of configured_model_ids) {
+            const model = await client.models.retrieve(id);
+            assert.equal(model.id, id);
+            assert.equal(model.object, 'model');
+        }
+        await assert.rejects(client.models.retrieve('no-such-model'), (e) => e.status === 404);
+    });
+
     test('x-request-id is visible on the response and reaches the upstream', async (t) => {
         const { data, response, request_id } = await client.chat.completions
             .create({ model: 'gpt-4o', messages }, marked(t.name)).withResponse();

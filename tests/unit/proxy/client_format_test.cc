@@ -204,7 +204,6 @@ TEST(MatchRoute, UnknownPathsGuessTheFormatForTheErrorBody) {
         {Method::post, "/v1/chat/completions/", {}, Route::not_found, ClientFormat::openai, false},
         {Method::post, "/v1/chat", {}, Route::not_found, ClientFormat::openai, false},
         {Method::post, "/V1/chat/completions", {}, Route::not_found, ClientFormat::openai, false},
-        {Method::get, "/v1/models/gpt-4o", {}, Route::not_found, ClientFormat::openai, false},
         {Method::get, "/", {}, Route::not_found, ClientFormat::openai, false},
         {Method::post,
          "/v1/messages/batches",
@@ -254,6 +253,15 @@ TEST(MatchRoute, UnknownPathsGuessTheFormatForTheErrorBody) {
         EXPECT_FALSE(m.method_allowed) << c.target;
         EXPECT_TRUE(m.allow.empty()) << c.target;
     }
+}
+
+TEST(MatchRoute, OpenAIModelRetrieveTakesTheIdFromThePath) {
+    HeadForTest h(Method::get, "/v1/models/gpt-4o");
+    const RouteMatch m = match_route(h.head());
+    EXPECT_EQ(m.route, Route::model_get);
+    EXPECT_EQ(m.format, ClientFormat::openai);
+    EXPECT_TRUE(m.method_allowed);
+    EXPECT_EQ(m.model, "gpt-4o");
 }
 
 TEST(MatchRoute, GeminiModelViewPointsIntoThePath) {
