@@ -13,6 +13,8 @@
 
 namespace rg::server {
 
+// README.md states the memory of an idle keep-alive connection; keep it true.
+static_assert(sizeof(Connection) <= 320, "an idle connection must stay under 320 bytes");
 static_assert(parse_error_kinds > static_cast<size_t>(http::ParseError::invalid_method),
               "stats.h parse_error_kinds must cover every http::ParseError");
 
