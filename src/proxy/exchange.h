@@ -44,7 +44,6 @@ struct Exchange final : upstream::Observer {
     int status = 0;
     bool rechunk = false;         // upstream body is close-delimited: chunk it for the client
     bool client_chunked = false;  // the client's answer uses chunked framing
-    bool head_request = false;
     bool method_allowed = true;
     bool preflight = false;    // a CORS preflight the gateway answers itself
     char model_id[256] = {0};  // GET /v1/models/{id}: the id from the path

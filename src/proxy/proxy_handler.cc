@@ -79,7 +79,7 @@ Exchange* ProxyHandler::acquire_exchange(server::Connection* c) {
     x->up = nullptr;
     x->phase = Phase::reading_body;
     x->status = 0;
-    x->rechunk = x->client_chunked = x->head_request = x->preflight = false;
+    x->rechunk = x->client_chunked = x->preflight = false;
     x->cors_count = 0;
     x->cors_arena.clear();
     x->head_arena.clear();
