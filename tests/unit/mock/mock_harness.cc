@@ -7,7 +7,9 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -66,6 +68,9 @@ bool MockProcess::start(const std::vector<std::string>& args) {
     std::string port_file = dir_ + "/ports.json";
     std::vector<std::string> argv_s = {RG_MOCK_BINARY, "--port-file", port_file};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
+    // The mock renames the port file into place: wait for that event, not for time.
+    int watch = inotify_init1(IN_CLOEXEC);
+    inotify_add_watch(watch, dir_.c_str(), IN_MOVED_TO | IN_CLOSE_WRITE);
     pid_ = fork();
     if (pid_ == 0) {
         std::vector<char*> argv;
@@ -77,22 +82,27 @@ bool MockProcess::start(const std::vector<std::string>& args) {
         execv(argv[0], argv.data());
         _exit(127);
     }
-    // Bounded polling of the port file, which the mock renames into place atomically.
-    for (uint64_t deadline = now_ms() + 10000; now_ms() < deadline;) {
+    pidfd_ = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
+    bool ready = false;
+    for (uint64_t deadline = now_ms() + 10000; !ready && now_ms() < deadline;) {
         std::string text;
         if (read_file(port_file, &text) && text.find('}') != std::string::npos) {
             http_port_ = static_cast<uint16_t>(json_port(text, "http"));
             https_port_ = static_cast<uint16_t>(json_port(text, "https"));
-            return true;
+            ready = true;
+            break;
         }
-        int status = 0;
-        if (waitpid(pid_, &status, WNOHANG) == pid_) {
-            pid_ = -1;
-            return false;
+        pollfd fds[2] = {{watch, POLLIN, 0}, {pidfd_, POLLIN, 0}};
+        int left = static_cast<int>(deadline - std::min(deadline, now_ms()));
+        if (poll(fds, 2, left) <= 0 || (fds[1].revents & POLLIN)) {
+            break;  // timed out, or the mock exited before listening
         }
-        usleep(2000);
+        char events[4096];
+        ssize_t ignored = read(watch, events, sizeof(events));
+        (void)ignored;
     }
-    return false;
+    close(watch);
+    return ready;
 }
 
 int MockProcess::stop() {
@@ -106,16 +116,18 @@ int MockProcess::stop() {
     }
     kill(pid_, SIGTERM);
     int status = 0;
-    for (uint64_t deadline = now_ms() + 5000; now_ms() < deadline;) {
-        if (waitpid(pid_, &status, WNOHANG) == pid_) {
-            pid_ = -1;
-            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        }
-        usleep(2000);
+    pollfd exited{pidfd_, POLLIN, 0};
+    if (poll(&exited, 1, 5000) == 1 && waitpid(pid_, &status, 0) == pid_) {
+        pid_ = -1;
+        close(pidfd_);
+        pidfd_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     }
     kill(pid_, SIGKILL);
     waitpid(pid_, &status, 0);
     pid_ = -1;
+    close(pidfd_);
+    pidfd_ = -1;
     return -1;
 }
 

@@ -36,6 +36,7 @@ class MockProcess {
 
   private:
     int pid_ = -1;
+    int pidfd_ = -1;  // readable once the mock has exited
     uint16_t http_port_ = 0;
     uint16_t https_port_ = 0;
     std::string dir_;
