@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -121,6 +122,25 @@ TEST_F(ProxyTest, StreamPassesEveryEventThroughToDone) {
     EXPECT_NE(r.header("content-type").find("text/event-stream"), std::string::npos);
     EXPECT_EQ(count(r.body, "\"content\":\""), 6) << r.body;  // role chunk + 5 tokens
     EXPECT_NE(r.body.find("data: [DONE]\n\n"), std::string::npos);
+}
+
+// The mock numbers its answers and stamps the time; everything else must be identical.
+std::string without_ids(const std::string& body) {
+    std::string out = std::regex_replace(body, std::regex("chatcmpl-mock[0-9a-f]+"), "ID");
+    return std::regex_replace(out, std::regex("\"created\":[0-9]+"), "\"created\":T");
+}
+
+TEST_F(ProxyTest, BodiesPassThroughByteForByte) {
+    for (bool stream : {false, true}) {
+        std::string req = post("/v1/chat/completions", chat("gpt-4o", stream));
+        HttpClient direct;
+        Response d;
+        ASSERT_TRUE(direct.connect(mock_->port()) && direct.send(req) && direct.read_response(&d));
+        Response g = call(req);
+        ASSERT_EQ(d.status, 200);
+        ASSERT_EQ(g.status, 200);
+        EXPECT_EQ(without_ids(g.body), without_ids(d.body)) << "stream " << stream;
+    }
 }
 
 TEST_F(ProxyTest, ModelAliasIsRewrittenForTheUpstream) {
