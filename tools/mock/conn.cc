@@ -354,7 +354,7 @@ void Conn::advance_stream() {
         }
         // no_done drops only the format's sentinel: the HTTP body still ends properly.
         ex_.dialect->end(sink, ex_.fault != FaultKind::no_done);
-        append_last_chunk(out_);
+        http::write_last_chunk(out_);
         finish_exchange();
     }
 }
@@ -375,7 +375,7 @@ bool Conn::apply_stream_fault(EventSink& sink) {
             return true;
         case FaultKind::stream_error:
             ex_.dialect->error(sink);
-            append_last_chunk(out_);
+            http::write_last_chunk(out_);
             finish_exchange();
             return false;
         default:
@@ -405,7 +405,7 @@ void Conn::fail_request(uint16_t status, const char* message) {
     out_.append("HTTP/1.1 ");
     out_.append_decimal(status);
     out_.append_char(' ');
-    out_.append(reason_phrase(status));
+    out_.append(http::status_reason(status));
     std::string_view text = message;
     out_.append("\r\ncontent-type: text/plain\r\nconnection: close\r\ncontent-length: ");
     out_.append_decimal(text.size() + 1);

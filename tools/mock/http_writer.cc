@@ -1,5 +1,8 @@
 #include "mock/http_writer.h"
 
+#include "http/date_cache.h"
+#include "http/response_writer.h"
+
 #include <cstdio>
 
 namespace rg::mock {
@@ -143,20 +146,6 @@ void provider_headers(const Head& h, uint64_t now_s, DateCache& dates, ByteBuffe
 
 }  // namespace
 
-std::string_view DateCache::http_date(uint64_t unix_s) {
-    if (unix_s != http_s_ || http_[0] == '\0') {
-        static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-        static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-        Civil c = civil_from_unix(unix_s);
-        std::snprintf(http_, sizeof(http_), "%s, %02u %s %04lld %02u:%02u:%02u GMT",
-                      days[c.weekday], c.day, months[c.month - 1], static_cast<long long>(c.year),
-                      c.hour, c.minute, c.second);
-        http_s_ = unix_s;
-    }
-    return http_;
-}
-
 std::string_view DateCache::rfc3339(uint64_t unix_s) {
     if (unix_s != rfc_s_ || rfc_[0] == '\0') {
         Civil c = civil_from_unix(unix_s);
@@ -167,58 +156,13 @@ std::string_view DateCache::rfc3339(uint64_t unix_s) {
     return rfc_;
 }
 
-const char* reason_phrase(uint16_t status) {
-    switch (status) {
-        case 100:
-            return "Continue";
-        case 200:
-            return "OK";
-        case 400:
-            return "Bad Request";
-        case 401:
-            return "Unauthorized";
-        case 402:
-            return "Payment Required";
-        case 403:
-            return "Forbidden";
-        case 404:
-            return "Not Found";
-        case 405:
-            return "Method Not Allowed";
-        case 408:
-            return "Request Timeout";
-        case 409:
-            return "Conflict";
-        case 413:
-            return "Payload Too Large";
-        case 422:
-            return "Unprocessable Entity";
-        case 429:
-            return "Too Many Requests";
-        case 431:
-            return "Request Header Fields Too Large";
-        case 500:
-            return "Internal Server Error";
-        case 502:
-            return "Bad Gateway";
-        case 503:
-            return "Service Unavailable";
-        case 504:
-            return "Gateway Timeout";
-        case 529:
-            return "Site Overloaded";
-        default:
-            return status < 500 ? "Client Error" : "Server Error";
-    }
-}
-
 void write_head(const Head& h, uint64_t now_s, DateCache& dates, ByteBuffer& out) {
     out.append("HTTP/1.1 ");
     out.append_decimal(h.status);
     out.append_char(' ');
-    out.append(reason_phrase(h.status));
+    out.append(http::status_reason(h.status));
     out.append("\r\ndate: ");
-    out.append(dates.http_date(now_s));
+    out.append(http::http_date());
     out.append("\r\ncontent-type: ");
     out.append(h.content_type);
     out.append("\r\n", 2);
@@ -237,31 +181,6 @@ void write_head(const Head& h, uint64_t now_s, DateCache& dates, ByteBuffer& out
         out.append("connection: close\r\n");
     }
     out.append("\r\n", 2);
-}
-
-void append_chunk(ByteBuffer& out, std::string_view data) {
-    if (data.empty()) {
-        return;
-    }
-    static const char hex[] = "0123456789abcdef";
-    char size[16];
-    size_t n = 0;
-    for (size_t v = data.size(); v != 0; v >>= 4) {
-        size[n++] = hex[v & 15];
-    }
-    char* dst = out.reserve_tail(n + 2);
-    for (size_t i = 0; i < n; ++i) {
-        dst[i] = size[n - 1 - i];
-    }
-    dst[n] = '\r';
-    dst[n + 1] = '\n';
-    out.commit(n + 2);
-    out.append(data);
-    out.append("\r\n", 2);
-}
-
-void append_last_chunk(ByteBuffer& out) {
-    out.append("0\r\n\r\n", 5);
 }
 
 JsonWriter& EventSink::data(std::string_view event_name) {
@@ -285,7 +204,7 @@ void EventSink::end() {
         scratch_.append("\n\n", 2);
     }
     ++*events_;
-    append_chunk(out_, scratch_.view());
+    http::write_chunk(out_, scratch_.view());
 }
 
 void EventSink::literal(std::string_view event_name, std::string_view payload) {

@@ -7,23 +7,22 @@
 #include <string_view>
 
 #include "base/byte_buffer.h"
+#include "http/response_writer.h"
 #include "mock/json_writer.h"
 #include "mock/plan.h"
 #include "mock/types.h"
 
 namespace rg::mock {
 
-// Formats the HTTP `date` header value and RFC 3339 timestamps, caching per second.
+// Formats RFC 3339 timestamps (Anthropic's rate-limit resets), caching per second. The
+// HTTP date header comes from http::http_date().
 class DateCache {
   public:
-    std::string_view http_date(uint64_t unix_s);
     std::string_view rfc3339(uint64_t unix_s);
 
   private:
-    uint64_t http_s_ = 0;
     uint64_t rfc_s_ = 0;
-    char http_[32] = {};
-    char rfc_[24] = {};
+    char rfc_[48] = {};
 };
 
 enum class RateHeaders : uint8_t {
@@ -47,14 +46,7 @@ struct Head {
     std::string_view request_id;
 };
 
-const char* reason_phrase(uint16_t status);
 void write_head(const Head& head, uint64_t now_s, DateCache& dates, ByteBuffer& out);
-
-// Appends `data` as one chunk of a chunked body (nothing for empty data, which would
-// read as the last chunk).
-void append_chunk(ByteBuffer& out, std::string_view data);
-// The terminating zero-length chunk.
-void append_last_chunk(ByteBuffer& out);
 
 // Collects one stream event at a time and frames it as one HTTP chunk. In SSE mode an
 // event is "event: NAME\ndata: JSON\n\n" (or only the data line); in JSON-array mode
@@ -73,7 +65,7 @@ class EventSink {
     // A whole event with a literal payload ("[DONE]", a malformed line).
     void literal(std::string_view event_name, std::string_view payload);
     // Raw bytes as their own chunk (closing "]" of the JSON-array form).
-    void raw(std::string_view bytes) { append_chunk(out_, bytes); }
+    void raw(std::string_view bytes) { http::write_chunk(out_, bytes); }
     bool json_array() const { return json_array_; }
     // Events emitted so far in this stream (for the JSON-array separators).
     uint32_t count() const { return *events_; }

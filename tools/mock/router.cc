@@ -333,7 +333,7 @@ void Handler::reply_blocked_stream() {
     if (!a_.sse) {
         sink.raw("]");
     }
-    append_last_chunk(dst);
+    http::write_last_chunk(dst);
     if (delay_ns > 0) {
         ex_.kind = ExchangeKind::delayed;
         ex_.delay_ns = delay_ns;
