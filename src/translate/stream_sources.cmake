@@ -1,0 +1,1 @@
+set(RG_TRANSLATE_STREAM_SOURCES stream_placeholder.cc)

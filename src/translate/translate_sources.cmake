@@ -1,0 +1,1 @@
+set(RG_TRANSLATE_SOURCES translate_placeholder.cc)

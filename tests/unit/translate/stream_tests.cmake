@@ -1,0 +1,1 @@
+# stream framing tests: rg_test(translate_stream_test ...) goes here

@@ -1,0 +1,1 @@
+# translator tests: rg_test(translate_test ...) goes here
