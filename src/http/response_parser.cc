@@ -29,6 +29,30 @@ void ResponseParser::reset(bool head_request) {
     message_done_ = false;
     head_request_ = head_request;
     error_reason_ = "";
+    body_seen_ = 0;
+    body_truncated_ = false;
+}
+
+void ResponseParser::set_body_sink(ByteBuffer* sink, size_t cap) {
+    body_sink_ = sink;
+    body_cap_ = cap;
+    // llhttp calls on_body only when it is set: no cost for answers nobody reads.
+    settings_.on_body = sink != nullptr ? &ResponseParser::on_body : nullptr;
+}
+
+int ResponseParser::on_body(llhttp_t* p, const char* at, size_t len) {
+    auto* self = static_cast<ResponseParser*>(p->data);
+    if (self->body_sink_ == nullptr) {
+        return 0;
+    }
+    size_t room = self->body_cap_ > self->body_seen_ ? self->body_cap_ - self->body_seen_ : 0;
+    size_t take = len < room ? len : room;
+    if (take < len) {
+        self->body_truncated_ = true;
+    }
+    self->body_sink_->append(at, take);
+    self->body_seen_ += take;
+    return 0;
 }
 
 Header ResponseParser::header(uint32_t i) const {

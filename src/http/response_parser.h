@@ -34,6 +34,12 @@ class ResponseParser {
     ParseEvent parse(std::string_view in, size_t* consumed);
     // The peer closed: completes a close-delimited body. True when the message is complete.
     bool finish_on_eof();
+    // Also appends the decoded body (chunk framing removed) to `sink` while parsing, up to
+    // `cap` bytes in all (what passes the cap is dropped and body_truncated() turns true).
+    // Null stops it. Kept across reset(). For answers the gateway reads (errors, streams it
+    // inspects); forwarding uses the raw bytes.
+    void set_body_sink(ByteBuffer* sink, size_t cap);
+    bool body_truncated() const { return body_truncated_; }
 
     // Valid from the head event until reset().
     int status() const { return status_; }
@@ -54,6 +60,7 @@ class ResponseParser {
     static int on_header_value(llhttp_t* p, const char* at, size_t len);
     static int on_headers_complete(llhttp_t* p);
     static int on_message_complete(llhttp_t* p);
+    static int on_body(llhttp_t* p, const char* at, size_t len);
     bool append_span(const char* at, size_t len, bool is_value);
 
     llhttp_t parser_;
@@ -75,6 +82,10 @@ class ResponseParser {
     bool message_done_ = false;
     bool head_request_ = false;
     const char* error_reason_ = "";
+    ByteBuffer* body_sink_ = nullptr;
+    size_t body_cap_ = 0;
+    size_t body_seen_ = 0;
+    bool body_truncated_ = false;
 };
 
 }  // namespace rg::http

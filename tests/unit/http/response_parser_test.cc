@@ -88,6 +88,33 @@ TEST(ResponseParser, ChunkedBodyKeepsItsFramingForPassthrough) {
     }
 }
 
+TEST(ResponseParser, BodySinkGetsTheDecodedBodyUpToItsCap) {
+    std::string body = "6\r\ndata: \r\n4\r\nabc\n\r\n0\r\n\r\n";
+    std::string wire = "HTTP/1.1 429 Too Many\r\nTransfer-Encoding: chunked\r\n\r\n" + body;
+    for (size_t step = 1; step <= wire.size(); ++step) {
+        ResponseParser p;
+        ByteBuffer sink;
+        p.set_body_sink(&sink, 1024);
+        Outcome o = run(p, wire, step);
+        ASSERT_TRUE(o.end) << step;
+        EXPECT_EQ(o.raw_body, body) << step;  // forwarding still sees the framing
+        EXPECT_EQ(sink.view(), "data: abc\n") << step;
+        EXPECT_FALSE(p.body_truncated());
+    }
+    ResponseParser p;
+    ByteBuffer sink;
+    p.set_body_sink(&sink, 4);
+    ASSERT_TRUE(run(p, wire, wire.size()).end);
+    EXPECT_EQ(sink.view(), "data");
+    EXPECT_TRUE(p.body_truncated());
+    // Reset starts counting again; a null sink stops collecting.
+    p.reset();
+    sink.clear();
+    p.set_body_sink(nullptr, 0);
+    ASSERT_TRUE(run(p, wire, wire.size()).end);
+    EXPECT_TRUE(sink.empty());
+}
+
 TEST(ResponseParser, CloseDelimitedBodyEndsAtEof) {
     std::string wire = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\ndata: 1\n\n";
     ResponseParser p;
