@@ -159,6 +159,27 @@ void add_upstream_fields(Reader& r, upstream::Options* out, std::vector<Reader::
                                       "expected an absolute path to a PEM file", &out->ca_file));
 }
 
+void add_health_fields(Reader& r, keys::HealthOptions* out, std::vector<Reader::Field>* fields) {
+    auto breaker = [&r, out](const YAML::Node& n, const std::string& path) {
+        r.walk_map(n, path,
+                   {
+                       r.u32_field("failures", 1, 1000, &out->circuit_failures),
+                       r.duration_field("open", 1, &out->circuit_open_ms),
+                       r.duration_field("max_open", 1, &out->circuit_open_max_ms),
+                   });
+    };
+    fields->push_back({"circuit_breaker", breaker});
+    fields->push_back(r.duration_field("key_reprobe", 1, &out->reprobe_ms));
+}
+
+void check_health(Reader& r, const std::string& path, const keys::HealthOptions& options) {
+    if (options.circuit_open_max_ms < options.circuit_open_ms) {
+        r.error(child_path(path, "circuit_breaker"),
+                "max_open (" + format_duration_ms(options.circuit_open_max_ms) +
+                    ") is below open (" + format_duration_ms(options.circuit_open_ms) + ")");
+    }
+}
+
 void check_upstream(Reader& r, const std::string& path, const upstream::Options& options) {
     if (options.backoff_max_ms < options.backoff_base_ms) {
         r.error(child_path(path, "backoff"), "max (" + format_duration_ms(options.backoff_max_ms) +

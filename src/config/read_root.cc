@@ -62,8 +62,10 @@ std::vector<Reader::Field> root_fields(Reader& r, Snapshot* s) {
     auto upstream = [&r, s](const Node& n, const Path& p) {
         std::vector<Reader::Field> fields;
         add_upstream_fields(r, &s->upstream, &fields);
+        add_health_fields(r, &s->health, &fields);
         if (r.walk_map(n, p, fields)) {
             check_upstream(r, p, s->upstream);
+            check_health(r, p, s->health);
         }
     };
     // `upstream` precedes `providers`: providers start from its values.

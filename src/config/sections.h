@@ -28,6 +28,9 @@ void read_server(Reader& r, const YAML::Node& node, const std::string& path, ser
 // entry (for its overrides) use the same table.
 void add_upstream_fields(Reader& r, upstream::Options* out, std::vector<Reader::Field>* fields);
 void check_upstream(Reader& r, const std::string& path, const upstream::Options& options);
+// circuit_breaker and key_reprobe: the top-level `upstream:` section only.
+void add_health_fields(Reader& r, keys::HealthOptions* out, std::vector<Reader::Field>* fields);
+void check_health(Reader& r, const std::string& path, const keys::HealthOptions& options);
 void read_providers(Reader& r, const YAML::Node& node, const std::string& path,
                     const upstream::Options& defaults, std::vector<keys::ProviderOptions>* out);
 void read_models(Reader& r, const YAML::Node& node, const std::string& path,

@@ -23,6 +23,7 @@ struct Snapshot {
     std::string source;       // file path or name given to the loader
     server::Options server;
     upstream::Options upstream;
+    keys::HealthOptions health;  // upstream.circuit_breaker, upstream.key_reprobe
     std::vector<keys::ProviderOptions> providers;
     std::vector<proxy::ModelOptions> models;
     proxy::RoutingOptions routing;

@@ -32,6 +32,19 @@ struct BaseUrl {
     std::string path_prefix;  // "" or "/v1": starts with '/', never ends with '/'
 };
 
+// How key health reacts to failures (top-level `upstream:` section only; one policy for
+// every provider). Not in the contract's example: added for operators (and tests) who
+// need other periods than the defaults.
+//   upstream:
+//     circuit_breaker: {failures: 5, open: 10s, max_open: 5m}
+//     key_reprobe: 5m   # disabled (401/403) and parked (quota) keys get one probe after this
+struct HealthOptions {
+    uint32_t circuit_failures = 5;     // consecutive failures that open a key's circuit
+    uint32_t circuit_open_ms = 10000;  // first open period; doubles per re-open
+    uint32_t circuit_open_max_ms = 300000;
+    uint32_t reprobe_ms = 300000;
+};
+
 struct KeyOptions {
     std::string id;      // label for logs, metrics and the admin API; unique in its provider
     std::string secret;  // the upstream API key: never logged, printed or exported

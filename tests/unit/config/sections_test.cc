@@ -266,6 +266,32 @@ TEST(Defaults, ProvidersDeriveWhatTheyLeaveOut) {
     EXPECT_FALSE(result.snapshot->auth.required);  // no client keys: open gateway
 }
 
+TEST(Defaults, KeyHealthPolicyIsReadFromTheUpstreamSectionOnly) {
+    LoadResult defaults = testing::load_all_sections("upstream: {}\n");
+    ASSERT_TRUE(defaults.ok()) << errors_text(defaults);
+    EXPECT_EQ(defaults.snapshot->health.circuit_failures, 5u);
+    EXPECT_EQ(defaults.snapshot->health.circuit_open_ms, 10000u);
+    EXPECT_EQ(defaults.snapshot->health.reprobe_ms, 300000u);
+    LoadResult set = testing::load_all_sections(
+        "upstream:\n"
+        "  circuit_breaker: {failures: 2, open: 250ms, max_open: 1s}\n"
+        "  key_reprobe: 2s\n");
+    ASSERT_TRUE(set.ok()) << errors_text(set);
+    EXPECT_EQ(set.snapshot->health.circuit_failures, 2u);
+    EXPECT_EQ(set.snapshot->health.circuit_open_ms, 250u);
+    EXPECT_EQ(set.snapshot->health.circuit_open_max_ms, 1000u);
+    EXPECT_EQ(set.snapshot->health.reprobe_ms, 2000u);
+    LoadResult inverted =
+        testing::load_all_sections("upstream: {circuit_breaker: {open: 10s, max_open: 1s}}\n");
+    ASSERT_EQ(inverted.errors.size(), 1u) << errors_text(inverted);
+    EXPECT_NE(inverted.errors[0].message.find("below open"), std::string::npos);
+    // One policy for all providers: a provider entry does not take it.
+    LoadResult in_provider = testing::load_all_sections(
+        "providers:\n"
+        "  - {name: o, type: openai, keys: [{id: a, key: b}], key_reprobe: 1s}\n");
+    EXPECT_FALSE(in_provider.ok());
+}
+
 TEST(Defaults, AuthIsRequiredOnceClientKeysExistUnlessSaidOtherwise) {
     auto keys = "client_keys: [{name: c, key: k}]\n";
     LoadResult derived = testing::load_all_sections(keys);
