@@ -53,6 +53,17 @@ int check_config(const std::string& path) {
                      r.errors.size());
         return 1;
     }
+    if (r.snapshot->server.has_tls) {
+        // The files are read as a start would read them: a config that cannot start is
+        // not valid.
+        std::string error;
+        if (make_server_tls(r.snapshot->server, &error) == nullptr) {
+            std::fprintf(stderr, "%s\n",
+                         config::format_diagnostic(path, config::Diagnostic{0, 0, error}).c_str());
+            std::fprintf(stderr, "%s: 1 error(s); configuration is invalid\n", path.c_str());
+            return 1;
+        }
+    }
     std::fputs(config::summary(*r.snapshot).c_str(), stdout);
     std::printf("%s: configuration is valid\n", path.c_str());
     return 0;

@@ -68,6 +68,24 @@ uint64_t current_generation() {
     return g_generation.load(std::memory_order_relaxed);
 }
 
+std::shared_ptr<tls::ServerContext> make_server_tls(const server::Options& options,
+                                                    std::string* error) {
+    tls::ServerOptions o;
+    o.cert_file = options.tls.cert_file;
+    o.key_file = options.tls.key_file;
+    o.alpn = {"http/1.1"};  // the only protocol the server speaks
+    auto ctx = tls::ServerContext::create(o);
+    if (!ctx.ok()) {
+        *error =
+            "server.tls (cert " + o.cert_file + ", key " + o.key_file + "): " + ctx.error().context;
+        if (ctx.error().sys_errno != 0) {
+            *error += std::string(": ") + std::strerror(ctx.error().sys_errno);
+        }
+        return nullptr;
+    }
+    return *ctx;
+}
+
 Gateway::Gateway(GatewayOptions options) : options_(std::move(options)) {
     signal_op_.owner = this;
     signal_op_.on_complete = &Gateway::on_signal;
@@ -90,6 +108,14 @@ std::shared_ptr<const shard::Settings> Gateway::make_settings(
     s->generation = snap->generation;
     // Aliasing pointer: shares ownership of the whole snapshot, points at one section.
     s->server = std::shared_ptr<const server::Options>(snap, &snap->server);
+    if (snap->server.has_tls) {
+        // Loaded here, on the control thread, so that a reload whose certificate or key
+        // does not load is refused before any shard sees it.
+        s->server_tls = make_server_tls(snap->server, error);
+        if (s->server_tls == nullptr) {
+            return nullptr;
+        }
+    }
     if (!snap->providers.empty()) {
         auto proxy = proxy::build_config(snap, snap->server, snap->providers, snap->models,
                                          snap->routing, error);

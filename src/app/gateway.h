@@ -15,6 +15,7 @@
 #include "server/http_server.h"
 #include "server/stats.h"
 #include "shard/shard.h"
+#include "tls/server_context.h"
 
 namespace rg::app {
 
@@ -84,5 +85,11 @@ class Gateway {
 
 // Generation of the snapshot in force, for /metrics.
 uint64_t current_generation();
+
+// Loads server.tls (certificate chain and key) into a context for the shards. Null with
+// *error set, naming the config key and both files, when they cannot be loaded or do not
+// match. Control thread (start, SIGHUP, --check-config).
+std::shared_ptr<tls::ServerContext> make_server_tls(const server::Options& options,
+                                                    std::string* error);
 
 }  // namespace rg::app

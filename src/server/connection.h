@@ -1,7 +1,8 @@
 // Connection: one downstream HTTP/1.1 connection and its state. Shard-local: created,
 // used and freed only by the HttpServer of the shard that accepted it; it never moves.
 // Memory while idle: this struct only (the parser and its head storage are pooled per
-// shard and attached only while a request is being read).
+// shard and attached only while a request is being read); a TLS connection adds its
+// TlsSession and the engine's SSL state.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include "base/byte_buffer.h"
 #include "http/request_parser.h"
 #include "io/operation.h"
+#include "server/tls_session.h"
 #include "shard/timer_list.h"
 
 namespace rg::server {
@@ -36,8 +38,8 @@ struct Connection {
     shard::TimerNode timer;
 
     http::RequestParser* parser = nullptr;  // attached while a request is in progress
-    ByteBuffer out;                         // response bytes waiting to be sent
-    ByteBuffer sending;                     // response bytes handed to the kernel
+    ByteBuffer out;                         // response bytes waiting to be sent (plaintext)
+    ByteBuffer sending;                     // response bytes handed to the kernel (plain only)
     ByteBuffer pending_in;                  // received bytes not parsed yet (reading paused)
 
     bool close_after_send = false;  // answer is final: shut the write side after it
@@ -50,13 +52,19 @@ struct Connection {
     bool handled = false;           // the RequestHandler owns the current request
     bool handler_ended = false;     // ...and its request was read completely
     void* handler_state = nullptr;  // the handler's per-request object
+    // Set on TLS listeners only: out is encrypted into the engine when sent, and the
+    // engine's ciphertext is what goes to the kernel (sending stays empty).
+    TlsSession* tls = nullptr;
     uint32_t requests = 0;
 
     Connection* next_dirty = nullptr;
     Connection* next_rearm = nullptr;
     Connection* next_free = nullptr;
 
-    uint64_t backlog() const { return out.size() + sending.size(); }
+    // Everything accepted for sending and not yet taken by the kernel, ciphertext included.
+    uint64_t backlog() const {
+        return out.size() + sending.size() + (tls != nullptr ? tls->backlog() : 0);
+    }
 };
 
 }  // namespace rg::server

@@ -156,13 +156,18 @@ Connection* HttpServer::open_connection(int fd, bool admin) {
     c->request_started = false;
     c->requests = 0;
     c->next_free = nullptr;
+    c->tls = nullptr;
+    if (!admin && settings_->server_tls != nullptr) {
+        open_tls(c);
+    }
     ++connections_;
     if (!admin) {
         ++main_connections_;
     }
     stats_->connections_accepted_total.inc();
     stats_->connections_active.inc();
-    // A new connection must deliver its first request head within header_timeout.
+    // A new connection must deliver its first request head within header_timeout (on TLS
+    // listeners the handshake included).
     set_timer(c, header_timers_, options_->limits.header_timeout_ms);
     arm_recv(c);
     return c;
@@ -202,17 +207,16 @@ void HttpServer::on_recv(io::Operation* op, int32_t res, uint32_t flags) {
         self->shard_.buffers().note_taken();
         if (res > 0) {
             self->stats_->bytes_received_total.inc(static_cast<uint64_t>(res));
-            self->on_data(c, self->shard_.buffers().buffer(bid), static_cast<size_t>(res));
+            const char* data = self->shard_.buffers().buffer(bid);
+            if (c->tls != nullptr) {
+                self->on_tls_data(c, data, static_cast<size_t>(res));
+            } else {
+                self->on_data(c, data, static_cast<size_t>(res));
+            }
         }
         self->shard_.buffers().recycle(bid);
     } else if (res == 0) {
-        c->peer_closed = true;
-        if (c->state == ConnState::lingering || c->backlog() == 0 || c->handled) {
-            // A client that goes away mid-answer aborts its upstream request at once.
-            self->close_connection(c);
-        } else {
-            c->close_after_send = true;
-        }
+        self->on_peer_eof(c);
     } else if (res == -ENOBUFS) {
         // The provided-buffer ring ran dry and the multishot ended: re-arm once buffers
         // have been recycled at the end of this loop turn. No data was lost.
@@ -228,6 +232,17 @@ void HttpServer::on_recv(io::Operation* op, int32_t res, uint32_t flags) {
             self->rearm_head_ = c;
         }
         self->maybe_release(c);
+    }
+}
+
+// EOF, or the peer's close_notify on TLS.
+void HttpServer::on_peer_eof(Connection* c) {
+    c->peer_closed = true;
+    if (c->state == ConnState::lingering || c->backlog() == 0 || c->handled) {
+        // A client that goes away mid-answer aborts its upstream request at once.
+        close_connection(c);
+    } else {
+        c->close_after_send = true;
     }
 }
 
@@ -382,6 +397,9 @@ void HttpServer::finish(Connection* c, int status, bool close) {
 }
 
 void HttpServer::abort(Connection* c) {
+    if (c->tls != nullptr) {
+        c->tls->truncated = true;
+    }
     c->handled = false;
     c->handler_ended = false;
     c->handler_state = nullptr;
@@ -439,6 +457,10 @@ void HttpServer::mark_dirty(Connection* c) {
 }
 
 void HttpServer::start_send(Connection* c) {
+    if (c->tls != nullptr) {
+        start_tls_send(c);
+        return;
+    }
     if (c->send_op.in_flight || c->state == ConnState::closing) {
         return;
     }
@@ -465,7 +487,11 @@ void HttpServer::on_send(io::Operation* op, int32_t res, uint32_t) {
         return;
     }
     self->stats_->bytes_sent_total.inc(static_cast<uint64_t>(res));
-    c->sending.consume(static_cast<size_t>(res));
+    if (c->tls != nullptr) {
+        c->tls->engine->consume_output(static_cast<size_t>(res));
+    } else {
+        c->sending.consume(static_cast<size_t>(res));
+    }
     // Progress on the write side counts as activity.
     if (c->timer.list == &self->idle_timers_) {
         self->set_timer(c, self->idle_timers_, self->options_->limits.idle_timeout_ms);
@@ -473,7 +499,7 @@ void HttpServer::on_send(io::Operation* op, int32_t res, uint32_t) {
     if (c->handled && c->backlog() < limits::send_backlog_low_bytes) {
         self->handler_->on_downstream_writable(c);
     }
-    if (!c->sending.empty() || !c->out.empty()) {
+    if (c->backlog() != 0) {
         self->start_send(c);
         if (c->paused && !c->handled && c->backlog() < limits::send_backlog_low_bytes) {
             self->resume_reading(c);
@@ -490,6 +516,9 @@ void HttpServer::on_shutdown(io::Operation* op, int32_t, uint32_t) {
 
 void HttpServer::after_send_drained(Connection* c) {
     if (c->close_after_send) {
+        if (c->tls != nullptr && !c->peer_closed && send_close_notify(c)) {
+            return;  // lingering starts once it is sent
+        }
         if (c->peer_closed) {
             close_connection(c);
         } else {
@@ -505,8 +534,9 @@ void HttpServer::after_send_drained(Connection* c) {
         start_send(c);
     }
     if (c->state == ConnState::open && !c->request_started && c->pending_in.empty() &&
-        c->backlog() == 0) {
+        c->backlog() == 0 && c->requests > 0) {
         // Between requests: keep-alive idle timer, and give the parser back to the pool.
+        // Before the first one (a TLS handshake flight went out) header_timeout still runs.
         set_timer(c, idle_timers_, options_->limits.idle_timeout_ms);
         release_parser(c);
     }

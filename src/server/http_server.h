@@ -88,6 +88,7 @@ class HttpServer final : public shard::Service {
     static void on_recv(io::Operation* op, int32_t res, uint32_t flags);
     void arm_recv(Connection* c);
     void on_data(Connection* c, const char* data, size_t len);
+    void on_peer_eof(Connection* c);
     // Parses from `in`; returns how many bytes were used (the rest waits in pending_in).
     size_t consume(Connection* c, std::string_view in);
     void resume_reading(Connection* c);
@@ -105,6 +106,19 @@ class HttpServer final : public shard::Service {
     void mark_dirty(Connection* c);
     void start_send(Connection* c);
     void after_send_drained(Connection* c);
+
+    // TLS (http_server_tls.cc): ciphertext in, plaintext to on_data; out encrypted and the
+    // engine's output sent; close_notify or the failure alert on the way out.
+    void open_tls(Connection* c);
+    void on_tls_data(Connection* c, const char* data, size_t len);
+    void on_tls_error(Connection* c);
+    void start_tls_send(Connection* c);
+    // Queues close_notify after a final answer; true when a send now carries it.
+    bool send_close_notify(Connection* c);
+    // On close: the failure alert, or close_notify when nothing was cut short. Sent without
+    // waiting (MSG_DONTWAIT), so a peer that stopped reading cannot hold the close up.
+    void send_tls_farewell(Connection* c);
+    void release_tls(Connection* c);
 
     // Timers and teardown.
     void set_timer(Connection* c, shard::TimerList& list, uint32_t timeout_ms);
@@ -148,6 +162,12 @@ class HttpServer final : public shard::Service {
     Connection* free_connections_ = nullptr;
     Connection* released_ = nullptr;  // closed this turn; pooled after before_submit
     std::vector<http::RequestParser*> free_parsers_;
+    TlsSession* free_tls_ = nullptr;
+    std::vector<std::unique_ptr<TlsSession>> all_tls_;
+    // Decrypted bytes on their way to the parser, which treats them like a receive buffer
+    // (views into it are retained or copied before it is reused). Allocated with the
+    // first TLS connection.
+    std::unique_ptr<char[]> tls_plain_;
     std::vector<std::unique_ptr<Connection>> all_connections_;
     bool listeners_need_arm_ = false;
 };

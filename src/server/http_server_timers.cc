@@ -72,7 +72,11 @@ void HttpServer::on_header_timeout(Connection* c) {
         return;
     }
     if (!c->request_started) {
-        // A new connection that never sent a byte: close without an answer.
+        // A new connection that never sent a byte (or never finished its TLS handshake):
+        // close without an answer.
+        if (c->tls != nullptr && !c->tls->engine->handshake_done()) {
+            stats_->tls_handshake_timeouts_total.inc();
+        }
         close_connection(c);
         return;
     }
@@ -114,6 +118,9 @@ void HttpServer::close_connection(Connection* c) {
     c->state = ConnState::closing;
     shard::timer_unlink(&c->timer);
     if (c->handled) {
+        if (c->tls != nullptr) {
+            c->tls->truncated = true;
+        }
         c->handled = false;
         c->handler_ended = false;
         handler_->on_downstream_gone(c);
@@ -121,6 +128,12 @@ void HttpServer::close_connection(Connection* c) {
     }
     if (c->recv_op.in_flight) {
         io_uring_prep_cancel64(shard_.ring().sqe(), reinterpret_cast<uint64_t>(&c->recv_op), 0);
+    }
+    if (c->send_op.in_flight) {
+        // A peer that stopped reading would otherwise hold the send, and so the fd, forever.
+        io_uring_prep_cancel64(shard_.ring().sqe(), reinterpret_cast<uint64_t>(&c->send_op), 0);
+    } else if (c->tls != nullptr) {
+        send_tls_farewell(c);
     }
     maybe_release(c);
 }
@@ -133,6 +146,7 @@ void HttpServer::maybe_release(Connection* c) {
     io_uring_prep_close(shard_.ring().sqe(), c->fd);
     c->fd = -1;
     release_parser(c);
+    release_tls(c);
     c->pending_in.clear();
     for (ByteBuffer* b : {&c->out, &c->sending, &c->pending_in}) {
         b->clear();

@@ -43,6 +43,13 @@ class Counter {
     X(backpressure_pauses_total, counter,                                                     \
       "Times a connection stopped reading because its send backlog was over the limit.")      \
     X(accept_errors_total, counter, "accept() completions that failed.")                      \
+    X(tls_handshakes_total, counter, "Downstream TLS handshakes completed.")                  \
+    X(tls_handshake_errors_total, counter,                                                    \
+      "Downstream TLS handshakes that failed (not TLS, no common version, suite or ALPN).")   \
+    X(tls_handshake_timeouts_total, counter,                                                  \
+      "Downstream connections closed by header_timeout before their TLS handshake ended.")    \
+    X(tls_errors_total, counter,                                                              \
+      "Downstream TLS connections closed on a TLS error after the handshake (bad record).")   \
     X(bytes_received_total, counter, "Bytes received from downstream clients.")               \
     X(bytes_sent_total, counter, "Bytes sent to downstream clients.")                         \
     X(proxied_requests_total, counter,                                                        \

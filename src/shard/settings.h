@@ -11,6 +11,9 @@
 namespace rg::proxy {
 struct Config;  // built by the app from the snapshot; opaque to the shard
 }
+namespace rg::tls {
+class ServerContext;  // built by the app from server.tls; opaque to the shard
+}
 
 namespace rg::shard {
 
@@ -18,6 +21,10 @@ struct Settings {
     uint64_t generation = 0;
     std::shared_ptr<const server::Options> server;
     std::shared_ptr<const proxy::Config> proxy;  // null when no provider is configured
+    // Certificate and key of server.tls, loaded on the control thread when these settings
+    // were built (so a reload that cannot load them is refused). Null: plain HTTP. New
+    // connections take the newest; each open one keeps its own through its engine.
+    std::shared_ptr<tls::ServerContext> server_tls;
 };
 
 }  // namespace rg::shard

@@ -19,8 +19,7 @@ TEST(NotImplemented, TableHoldsWhatThisBuildLacks) {
         paths.insert(row.path);
         EXPECT_FALSE(row.reason.empty()) << row.path;
     }
-    EXPECT_EQ(paths, (std::set<std::string_view>{"server.tls", "client_keys", "auth", "pricing",
-                                                 "storage"}));
+    EXPECT_EQ(paths, (std::set<std::string_view>{"client_keys", "auth", "pricing", "storage"}));
 }
 
 TEST(NotImplemented, RejectsEachUnimplementedKeyAtItsPosition) {
@@ -31,7 +30,6 @@ TEST(NotImplemented, RejectsEachUnimplementedKeyAtItsPosition) {
         uint32_t column;
     };
     const Case cases[] = {
-        {"server.tls", "server:\n  workers: 1\n  tls: {cert: /c.pem, key: /k.pem}\n", 3, 3},
         {"client_keys", "client_keys: []\n", 1, 1},
         {"auth", "auth: {required: false}\n", 1, 1},
         {"pricing", "pricing: {}\n", 1, 1},
