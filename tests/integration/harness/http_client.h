@@ -23,10 +23,10 @@ class HttpClient {
     HttpClient() = default;
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;
-    ~HttpClient();
+    virtual ~HttpClient();
 
     bool connect(int port, int timeout_ms = 2000);
-    bool send(std::string_view bytes);
+    virtual bool send(std::string_view bytes);
     // Reads one response. `head_only` for answers to HEAD (no body despite Content-Length).
     bool read_response(Response* out, int timeout_ms = 5000, bool head_only = false);
     // True when the peer closes (EOF or reset) within `timeout_ms` with no further bytes
@@ -42,14 +42,18 @@ class HttpClient {
     // Convenience: GET `path` and read the answer.
     bool get(const std::string& path, Response* out, int timeout_ms = 5000);
 
-  private:
-    bool fill(int timeout_ms);  // reads more bytes into buf_; false on timeout/EOF
-    bool read_line(std::string* line, int timeout_ms);
-    bool read_exact(size_t n, std::string* out, int timeout_ms);
+  protected:
+    // Reads more bytes into buf_; false on timeout/EOF (then eof_ tells which). A TLS
+    // client (tls_client.h) overrides it and send() to carry the same HTTP over TLS.
+    virtual bool fill(int timeout_ms);
 
     int fd_ = -1;
     std::string buf_;
     bool eof_ = false;
+
+  private:
+    bool read_line(std::string* line, int timeout_ms);
+    bool read_exact(size_t n, std::string* out, int timeout_ms);
 };
 
 // One-shot GET on a fresh connection.
