@@ -8,12 +8,18 @@
 #
 # Layout "pinned": 1 server worker on CPU 1, wrk (1 thread) on CPU 0.
 # Layout "shared": 2 server workers, wrk with 2 threads, nobody pinned.
+#
+# TLS=1: both servers terminate TLS (same ECDSA P-256 certificate, made here with the openssl
+# CLI; TLS 1.3 negotiated by wrk) and wrk drives https keep-alive connections, so the
+# handshake cost is spread over the run and the numbers are mostly record encryption.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../../build}
 rounds=${2:-3}
 seconds=${3:-5}
 conns=${4:-64}
+tls=${TLS:-0}
+scheme=http
 ringgate=$build/src/app/ringgate
 command -v wrk >/dev/null || { echo "wrk missing: run tools/setup.sh" >&2; exit 1; }
 command -v nginx >/dev/null || { echo "nginx missing: run tools/setup.sh" >&2; exit 1; }
@@ -27,6 +33,19 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+
+rg_tls_yaml=""
+nginx_ssl=""
+if [ "$tls" = 1 ]; then
+    scheme=https
+    (cd "$work" &&
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout key.pem \
+            -out cert.pem -days 2 -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
+            >/dev/null 2>&1) || { echo "openssl could not make a certificate" >&2; exit 1; }
+    rg_tls_yaml="  tls: {cert: $work/cert.pem, key: $work/key.pem}"
+    nginx_ssl=" ssl; ssl_certificate $work/cert.pem; ssl_certificate_key $work/key.pem;
+        ssl_protocols TLSv1.2 TLSv1.3; ssl_session_tickets on"
+fi
 
 cpu_ticks() {  # utime+stime of a process and its threads, in clock ticks
     awk '{print $14 + $15}' "/proc/$1/stat"
@@ -43,6 +62,7 @@ start_ringgate() {  # $1 workers, $2 taskset cpu list
 server:
   listen: ["127.0.0.1:$port"]
   workers: $1
+$rg_tls_yaml
   limits: {max_connections: 100000, idle_timeout: 60s, header_timeout: 10s}
 logging: {level: warn}
 YAML
@@ -71,7 +91,7 @@ http {
     keepalive_timeout 60s;
     server_tokens off;
     server {
-        listen 127.0.0.1:$port reuseport backlog=4096;
+        listen 127.0.0.1:$port reuseport backlog=4096$nginx_ssl;
         location = /health {
             default_type application/json;
             return 200 '{"status":"ok"}';
@@ -83,7 +103,7 @@ CONF
     pids+=($!)
     server_pid=$!
     for _ in $(seq 1 200); do
-        curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
+        curl -kfs "$scheme://127.0.0.1:$port/health" >/dev/null 2>&1 && break
         sleep 0.05
     done
     server_port=$port
@@ -101,7 +121,7 @@ run_wrk() {  # $1 port, $2 wrk cpu list, $3 threads -> prints "rps cpu_us_per_re
     local before after out rps reqs hz
     hz=$(getconf CLK_TCK)
     before=$(total_ticks "$server_pid")
-    out=$(taskset -c "$2" wrk -t"$3" -c"$conns" -d"${seconds}s" "http://127.0.0.1:$1/health")
+    out=$(taskset -c "$2" wrk -t"$3" -c"$conns" -d"${seconds}s" "$scheme://127.0.0.1:$1/health")
     after=$(total_ticks "$server_pid")
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     reqs=$(echo "$out" | awk '/requests in/ {print $1}')
@@ -114,7 +134,7 @@ stop_server() {
 }
 
 layout() {  # $1 name, $2 workers, $3 server cpus, $4 wrk cpus, $5 wrk threads
-    echo "== layout $1: $2 worker(s) on cpus $3, wrk -t$5 -c$conns -d${seconds}s on cpus $4 =="
+    echo "== layout $1 ($scheme): $2 worker(s) on cpus $3, wrk -t$5 -c$conns -d${seconds}s on cpus $4 =="
     printf '%-8s %6s %12s %14s\n' server round "req/s" "cpu_us/req"
     for r in $(seq 1 "$rounds"); do
         for s in ringgate nginx; do

@@ -237,6 +237,11 @@ void HttpServer::on_recv(io::Operation* op, int32_t res, uint32_t flags) {
 
 // EOF, or the peer's close_notify on TLS.
 void HttpServer::on_peer_eof(Connection* c) {
+    if (c->tls != nullptr && c->tls->bytes_seen && !c->tls->engine->handshake_done()) {
+        // A client that gave up mid-handshake (typically it rejected our certificate and
+        // closed without an alert). One that never sent a byte is only a TCP probe.
+        stats_->tls_handshake_errors_total.inc();
+    }
     c->peer_closed = true;
     if (c->state == ConnState::lingering || c->backlog() == 0 || c->handled) {
         // A client that goes away mid-answer aborts its upstream request at once.

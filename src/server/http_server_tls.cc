@@ -32,7 +32,8 @@ void HttpServer::open_tls(Connection* c) {
     // Never null: an engine that could not be set up fails its first feed(), which closes
     // the connection and counts a handshake error.
     t->engine = tls::Engine::server(settings_->server_tls);
-    t->handshake_counted = t->close_notify_queued = t->failed = t->truncated = false;
+    t->handshake_counted = t->bytes_seen = t->close_notify_queued = t->failed = false;
+    t->truncated = false;
     t->next_free = nullptr;
     c->tls = t;
 }
@@ -53,6 +54,7 @@ void HttpServer::on_tls_data(Connection* c, const char* data, size_t len) {
         return;  // lingering: discarding until EOF, like a plain connection
     }
     TlsSession* t = c->tls;
+    t->bytes_seen = true;
     tls::Status st = t->engine->feed(data, len);
     if (!t->handshake_counted && t->engine->handshake_done()) {
         t->handshake_counted = true;

@@ -13,6 +13,7 @@ namespace rg::server {
 struct TlsSession {
     std::unique_ptr<tls::Engine> engine;  // holds its ServerContext alive
     bool handshake_counted = false;       // tls_handshakes_total bumped for this connection
+    bool bytes_seen = false;              // the peer sent something: its handshake has begun
     bool close_notify_queued = false;     // Engine::close() called: nothing more to write
     bool failed = false;                  // the engine failed: only its alert may still go out
     bool truncated = false;  // an answer was cut short: no close_notify, which would vouch for it

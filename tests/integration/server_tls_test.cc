@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -72,6 +73,19 @@ std::string mock_text(int tokens) {
         s += (i > 1 ? " tok" : "tok") + std::to_string(i);
     }
     return s;
+}
+
+// Scrapes `name` until `ok(value)` or 5 s pass. For what only the server can make true and
+// cannot announce (a close it has processed).
+template <typename Pred>
+bool wait_metric(Gateway& g, const std::string& name, Pred ok) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!ok(g.metric(name))) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            return false;
+        }
+    }
+    return true;
 }
 
 struct RunResult {
@@ -264,6 +278,27 @@ TEST_F(ServerTlsTest, HandshakeStalledHalfwayIsClosedByHeaderTimeout) {
     EXPECT_TRUE(stalled.wait_closed(5000));
     EXPECT_TRUE(stalled.pending().empty());
     EXPECT_EQ(gateway_->metric("ringgate_tls_handshake_timeouts_total"), before + 1);
+}
+
+TEST_F(ServerTlsTest, ClientHangingUpMidHandshakeIsCountedAsAFailedHandshake) {
+    long long errors = gateway_->metric("ringgate_tls_handshake_errors_total");
+    // Counts the scrape's own admin connection, so it is what "nothing else open" reads as.
+    long long active = gateway_->metric("ringgate_connections_active");
+    auto hello = tls::Engine::client(*ctx_, "localhost", nullptr, 443);
+    std::string_view bytes = hello->pending_output();
+    {
+        HttpClient quitter;
+        ASSERT_TRUE(quitter.connect(gateway_->port()));
+        ASSERT_TRUE(quitter.send(bytes.substr(0, 10)));
+        HttpClient probe;  // connects and leaves without a byte: not a handshake
+        ASSERT_TRUE(probe.connect(gateway_->port()));
+        EXPECT_TRUE(wait_metric(*gateway_, "ringgate_connections_active",
+                                [&](long long v) { return v >= active + 2; }));
+    }
+    // Each poll is one scrape round trip; the server closes both connections on their EOF.
+    EXPECT_TRUE(wait_metric(*gateway_, "ringgate_connections_active",
+                            [&](long long v) { return v <= active; }));
+    EXPECT_EQ(gateway_->metric("ringgate_tls_handshake_errors_total"), errors + 1);
 }
 
 TEST_F(ServerTlsTest, CertificateForAnotherNameIsRefusedByTheClient) {
