@@ -43,6 +43,17 @@ inline constexpr uint32_t send_backlog_high_bytes = 256 * 1024;
 inline constexpr uint32_t send_backlog_low_bytes = 64 * 1024;
 static_assert(send_backlog_low_bytes < send_backlog_high_bytes);
 
+// --- Streamed answers (SSE events, Gemini JSON-array elements) ------------------------
+// Bytes of one upstream stream event (an SSE block up to its blank line, or one array
+// element) that a stream decoder will buffer. Big enough for the largest legitimate
+// event: Responses' `response.completed` repeats the whole answer, and Gemini image parts
+// carry base64 images inline (a 4K PNG is ~6 MiB encoded). Beyond it the stream fails
+// instead of growing a hostile upstream's buffer without bound.
+inline constexpr uint32_t stream_event_bytes_default = 8 * 1024 * 1024;
+// Smallest limit a decoder accepts: an ordinary chat chunk is ~300 bytes.
+inline constexpr uint32_t stream_event_bytes_min = 4 * 1024;
+static_assert(stream_event_bytes_min <= stream_event_bytes_default);
+
 // --- Ring sizing --------------------------------------------------------------------
 // Submission queue entries per worker ring; the completion queue is 4x (multishot ops
 // post many completions per submission).
