@@ -39,8 +39,9 @@ bool openai_chat_content(std::string_view data) {
     // delta.content / delta.refusal / delta.tool_calls; reasoning_content and reasoning are
     // the common extensions for reasoning text (§4.9 item 14); text is legacy Completions.
     // "content":"" (the role chunk) and logprobs' "content":[...] are not content.
-    return json_has_nonempty_array(data, "tool_calls") ||
-           json_has_nonempty_string(data, "content") || json_has_nonempty_string(data, "refusal") ||
+    return json_has_nonempty_string(data, "content") ||
+           json_has_nonempty_array(data, "tool_calls") ||
+           json_has_nonempty_string(data, "refusal") ||
            json_has_nonempty_string(data, "reasoning_content") ||
            json_has_nonempty_string(data, "reasoning") || json_has_nonempty_string(data, "text");
 }

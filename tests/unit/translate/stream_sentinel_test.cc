@@ -257,7 +257,7 @@ TEST(StreamSentinel, GeminiArrayEndsWithItsClosingBracket) {
         StreamSentinel sentinel(StreamFormat::gemini_json_array);
         int content = 0;
         const std::string_view input =
-            whole ? std::string_view(body) : body.substr(0, body.size() - 1);
+            std::string_view(body).substr(0, whole ? body.size() : body.size() - 1);
         ArrayStatus status = decoder.feed_all(input, [&](std::string_view element) {
             const EventClass c = sentinel.observe_element(element);
             EXPECT_FALSE(c.terminal);  // the finishReason element is not the end here
