@@ -176,7 +176,12 @@ void Conn::drive() {
     }
     flush();
     read_input();
-    for (int round = 0; round < 64 && phase_ != Phase::closed; ++round) {
+    // Produce and flush in rounds while the socket takes everything. Progress is judged on
+    // what a round produced, not on the queue size after the flush: a socket that swallows
+    // a whole round leaves the queue as empty as before, and with edge-triggered epoll no
+    // EPOLLOUT follows unless a send hit EAGAIN, so stopping there would stall the stream.
+    bool yielded = true;
+    for (int round = 0; round < limits::drive_rounds_max && phase_ != Phase::closed; ++round) {
         size_t before = out_.size();
         if (phase_ == Phase::idle) {
             parse_input();
@@ -188,8 +193,10 @@ void Conn::drive() {
         if (phase_ == Phase::closed) {
             return;
         }
+        bool produced = out_.size() != before;
         flush();
-        if (phase_ == Phase::closed || out_.size() == before || !can_write_) {
+        if (phase_ == Phase::closed || !produced || !can_write_) {
+            yielded = false;
             break;
         }
     }
@@ -200,6 +207,10 @@ void Conn::drive() {
         on_peer_gone();
     } else if (phase_ == Phase::closing && out_.empty()) {
         close_now(close_mode_);
+    } else if (yielded) {
+        // Out of rounds with the socket still writable: no event will come, so come back
+        // next turn, after the other connections had theirs.
+        worker_->again(this);
     }
 }
 

@@ -33,6 +33,9 @@ inline constexpr size_t out_high_bytes = 256 * 1024;
 // ...until the queue drains below this.
 inline constexpr size_t out_low_bytes = 64 * 1024;
 static_assert(out_low_bytes < out_high_bytes);
+// Produce-and-flush rounds per readiness event (up to 16 MiB of a fast stream at
+// out_high_bytes each) before yielding to the other connections.
+inline constexpr int drive_rounds_max = 64;
 static_assert(read_chunk_bytes <= read_budget_bytes);
 
 // --- Event loop ---------------------------------------------------------------------

@@ -47,7 +47,7 @@ class Worker {
     // Connection services.
     void arm_timer(Conn* conn, uint64_t deadline_ns, uint64_t seq);
     void release(Conn* conn);  // deleted at the end of the loop turn
-    void again(Conn* conn);    // revisit next turn (read budget exhausted)
+    void again(Conn* conn);    // revisit next turn (read budget or drive rounds exhausted)
 
   private:
     struct Timer {
