@@ -46,7 +46,9 @@ uint32_t origin_index(std::vector<upstream::Origin>& origins, const keys::BaseUr
             return i;
         }
     }
-    origins.push_back(upstream::Origin{url.host, url.port, false, address, nullptr});
+    // The live address starts as resolved here; upstream::Resolver keeps it current.
+    origins.push_back(upstream::Origin{url.host, url.port, false, address, nullptr,
+                                       upstream::LiveAddress::seeded(address)});
     return static_cast<uint32_t>(origins.size() - 1);
 }
 
@@ -116,7 +118,8 @@ Result<std::shared_ptr<const Config>> build_config(
                     (p.upstream.ca_file.empty() ? "" : " (ca_file " + p.upstream.ca_file + ")");
                 return ctx.error();
             }
-            upstream::Origin origin{p.url.host, p.url.port, true, *address, *ctx};
+            upstream::Origin origin{p.url.host, p.url.port, true, *address, *ctx, nullptr};
+            origin.live = upstream::LiveAddress::seeded(*address);
             config->origins.push_back(std::move(origin));
             rt.origin = static_cast<uint32_t>(config->origins.size() - 1);
         } else {

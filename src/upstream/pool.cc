@@ -32,6 +32,7 @@ void Pool::set_origins(std::vector<Origin> origins) {
     origins_ = std::move(origins);
     idle_.clear();
     idle_.resize(origins_.size());
+    cursors_.assign(origins_.size(), AddressCursor{});
 }
 
 Connection* Pool::take_idle(uint32_t origin) {
@@ -49,6 +50,18 @@ Connection* Pool::take_idle(uint32_t origin) {
     return static_cast<Connection*>(node->owner);
 }
 
+// A new connection goes to the next of the origin's published addresses: a wait-free read
+// of the resolver's latest set (one atomic load when it has not changed), then rotation.
+// Connections already open stay where they are when the set changes.
+io::SocketAddress Pool::pick_address(uint32_t origin) {
+    const Origin& o = origins_[origin];
+    IpAddress ip;
+    if (o.live != nullptr && cursors_[origin].next(*o.live, &ip)) {
+        return ip.to_socket_address(o.port);
+    }
+    return o.address;
+}
+
 Connection* Pool::acquire(uint32_t origin, Observer* observer, int* err) {
     RG_ASSERT(origin < origins_.size());
     if (Connection* u = take_idle(origin)) {
@@ -58,8 +71,8 @@ Connection* Pool::acquire(uint32_t origin, Observer* observer, int* err) {
         ++stats_.reuses;
         return u;
     }
-    const Origin& o = origins_[origin];
-    int fd = ::socket(o.address.family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
+    io::SocketAddress address = pick_address(origin);
+    int fd = ::socket(address.family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         *err = errno;
         return nullptr;
@@ -82,6 +95,7 @@ Connection* Pool::acquire(uint32_t origin, Observer* observer, int* err) {
         u->idle_timer_.owner = u;
     }
     u->origin_ = origin;
+    u->address_ = address;
     u->generation_ = generation_;
     u->fd_ = fd;
     u->state_ = ConnState::connecting;
@@ -95,10 +109,9 @@ Connection* Pool::acquire(uint32_t origin, Observer* observer, int* err) {
     ++stats_.connects;
     ++stats_.open;
     io_uring_sqe* sqe = shard_.ring().sqe();
-    // The address lives in origins_, which a reload may replace while the connect is in
-    // flight; the kernel copies it at submission, which happens before any reload runs.
-    io_uring_prep_connect(sqe, fd, reinterpret_cast<const sockaddr*>(&o.address.storage),
-                          o.address.length);
+    // The address lives in the connection, which outlives the connect.
+    io_uring_prep_connect(sqe, fd, reinterpret_cast<const sockaddr*>(&u->address_.storage),
+                          u->address_.length);
     io::Ring::bind(sqe, &u->connect_op_);
     return u;
 }

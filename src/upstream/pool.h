@@ -18,6 +18,7 @@
 #include "tls/client_context.h"
 #include "tls/engine.h"
 #include "tls/session_cache.h"
+#include "upstream/live_address.h"
 
 namespace rg::upstream {
 
@@ -28,6 +29,9 @@ struct Origin {
     bool tls = false;
     io::SocketAddress address;  // resolved on the control thread at config load
     std::shared_ptr<tls::ClientContext> tls_context;  // set when `tls`
+    // The addresses in force now, kept current by the resolver thread (seeded with
+    // `address`). Null: `address` is used as is.
+    std::shared_ptr<LiveAddress> live;
 };
 
 class Connection;
@@ -69,6 +73,7 @@ class Connection {
     Observer* observer_ = nullptr;
     const char* error_reason_ = "";
     std::unique_ptr<tls::Engine> tls_;  // between the socket and the HTTP bytes, for https
+    io::SocketAddress address_;         // the connect's target: the kernel reads it at submission
     io::Operation connect_op_;
     io::Operation recv_op_;
     io::Operation send_op_;
@@ -130,6 +135,7 @@ class Pool {
     void close(Connection* u);
     void maybe_free(Connection* u);
     Connection* take_idle(uint32_t origin);
+    io::SocketAddress pick_address(uint32_t origin);
 
     shard::Shard& shard_;
     uint32_t idle_max_;
@@ -137,6 +143,7 @@ class Pool {
     uint64_t generation_ = 0;
     std::vector<Origin> origins_;
     std::vector<shard::TimerList> idle_;  // per origin, oldest first
+    std::vector<AddressCursor> cursors_;  // per origin: rotation over its live addresses
     std::vector<std::unique_ptr<Connection>> all_;
     Connection* free_ = nullptr;
     Connection* released_ = nullptr;
