@@ -108,17 +108,19 @@ uint32_t pattern_key(const AddressSet& s) {
 }
 
 TEST(LiveAddress, ConcurrentReadersNeverSeeATornSet) {
-    constexpr uint32_t publishes = 20000;
+    constexpr uint32_t publishes = 200000;
     constexpr int readers = 3;
     LiveAddress live(pattern(0));
     std::atomic<bool> done{false};
     std::atomic<uint64_t> reads{0};
     std::atomic<uint64_t> torn{0};
     std::atomic<uint64_t> backwards{0};
+    std::atomic<int> started{0};
     std::vector<std::thread> threads;
     for (int r = 0; r < readers; ++r) {
         threads.emplace_back([&] {
             uint32_t last = 0;
+            started.fetch_add(1);
             while (!done.load(std::memory_order_relaxed)) {
                 AddressSet s;
                 uint64_t version = 0;
@@ -132,6 +134,9 @@ TEST(LiveAddress, ConcurrentReadersNeverSeeATornSet) {
                 ++reads;
             }
         });
+    }
+    while (started.load() < readers) {
+        std::this_thread::yield();  // every reader runs while the writer publishes
     }
     for (uint32_t k = 1; k <= publishes; ++k) {
         live.publish(pattern(k));
