@@ -62,6 +62,32 @@ void print_errors(const config::LoadResult& r, const std::string& path) {
     }
 }
 
+// Hands a new settings snapshot's origins to the DNS resolver, started on first use; the
+// previous snapshot's origins are forgotten. Without it, addresses stay as loaded.
+void watch_origins(std::unique_ptr<upstream::Resolver>& resolver, const shard::Settings& settings) {
+    if (resolver == nullptr) {
+        resolver = std::make_unique<upstream::Resolver>(upstream::ResolverOptions{});
+        auto started = resolver->start();
+        if (!started.ok()) {
+            RG_WARN("DNS re-resolution off (%s): upstream addresses stay as resolved at load",
+                    started.error().context);
+            resolver.reset();
+            return;
+        }
+    }
+    resolver->watch(settings.proxy != nullptr ? settings.proxy->origins
+                                              : std::vector<upstream::Origin>{});
+}
+
+void copy_dns_counts(const upstream::Resolver* resolver, server::ControlStats& stats) {
+    if (resolver != nullptr) {
+        upstream::ResolverCounts c = resolver->counts();
+        stats.dns_resolutions_total.set(c.resolutions);
+        stats.dns_failures_total.set(c.failures);
+        stats.dns_address_changes_total.set(c.address_changes);
+    }
+}
+
 }  // namespace
 
 uint64_t current_generation() {
@@ -135,6 +161,7 @@ int Gateway::run() {
     for (auto& s : shards_) {
         s->join();
     }
+    resolver_.reset();  // stops and joins its thread
     RG_INFO("ringgate stopped");
     return 0;
 }
@@ -243,6 +270,7 @@ bool Gateway::start_shards() {
         RG_ERROR("cannot start: %s", error.c_str());
         return false;
     }
+    watch_origins(resolver_, *settings);
     for (uint32_t w = 0; w < worker_count_; ++w) {
         stats_.push_back(std::make_unique<server::ServerStats>());
         metrics_.shards.push_back(stats_.back().get());
@@ -337,6 +365,7 @@ void Gateway::on_signal(io::Operation* op, int32_t res, uint32_t) {
 
 void Gateway::on_tick(io::Operation* op, int32_t, uint32_t) {
     auto* self = static_cast<Gateway*>(op->owner);
+    copy_dns_counts(self->resolver_.get(), self->control_stats_);
     self->watchdog_check();
     self->arm_tick();
 }
@@ -421,6 +450,7 @@ void Gateway::reload() {
         s->post_settings(settings);
         post(*s, shard::Message::reload);
     }
+    watch_origins(resolver_, *settings);
     // Hand the messages to the kernel before telling anyone the reload is done: each
     // shard's reload completion is then queued ahead of any request that follows READY=1.
     ring_.submit();

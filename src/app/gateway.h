@@ -16,6 +16,7 @@
 #include "server/stats.h"
 #include "shard/shard.h"
 #include "tls/server_context.h"
+#include "upstream/resolver.h"
 
 namespace rg::app {
 
@@ -67,6 +68,7 @@ class Gateway {
     server::ControlStats control_stats_;
     server::MetricsSources metrics_;
     std::vector<std::unique_ptr<shard::Shard>> shards_;
+    std::unique_ptr<upstream::Resolver> resolver_;  // DNS re-resolution; null if it failed
 
     io::Ring ring_;
     int signal_fd_ = -1;

@@ -56,6 +56,12 @@ void HttpServer::write_metrics(Connection* c, bool close) {
                       "Config reloads refused because the new file was invalid.",
                       metrics_->control->config_reload_failures_total.get());
     }
+    if (metrics_->control != nullptr) {
+#define RG_RENDER_DNS_STAT(name, type, help) \
+    append_metric(body, #name, #type, help, metrics_->control->name.get());
+        RG_DNS_STATS(RG_RENDER_DNS_STAT)
+#undef RG_RENDER_DNS_STAT
+    }
     if (metrics_->config_generation != nullptr) {
         append_metric(body, "config_generation", "gauge",
                       "Generation of the config snapshot in force (1 at start).",

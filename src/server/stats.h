@@ -76,10 +76,22 @@ struct ServerStats {
     Counter parse_errors[parse_error_kinds];
 };
 
+// DNS re-resolution (upstream::Resolver), in ControlStats: the control thread copies the
+// resolver's own counts there on its tick.
+#define RG_DNS_STATS(X)                                                                        \
+    X(dns_resolutions_total, counter, "Upstream host re-resolutions answered with addresses.") \
+    X(dns_failures_total, counter,                                                             \
+      "Upstream host re-resolutions that failed (the last good addresses stay in force).")     \
+    X(dns_address_changes_total, counter,                                                      \
+      "Re-resolutions that changed an upstream host's published addresses.")
+
 // Process-wide counters owned by the control thread.
 struct ControlStats {
     Counter config_reloads_total;
     Counter config_reload_failures_total;
+#define RG_DECLARE_DNS_STAT(name, type, help) Counter name;
+    RG_DNS_STATS(RG_DECLARE_DNS_STAT)
+#undef RG_DECLARE_DNS_STAT
 };
 
 }  // namespace rg::server
