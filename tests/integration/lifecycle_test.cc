@@ -30,6 +30,7 @@ TEST(Lifecycle, ReloadAppliesNewLimitsAndBrokenFileKeepsOldConfig) {
     Gateway g(server_config(2, limits(4096)));
     ASSERT_TRUE(g.started()) << g.log();
     EXPECT_EQ(g.metric("ringgate_config_generation"), 1);
+    EXPECT_EQ(g.metric("ringgate_dns_failures_total"), 0);  // rendered; no hostname to resolve
     HttpClient c;
     ASSERT_TRUE(c.connect(g.port()));
     Response r;
