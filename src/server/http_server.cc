@@ -340,7 +340,9 @@ void HttpServer::on_request_head(Connection* c) {
     }
     // Body reading is governed by the idle timeout (time between received chunks).
     set_timer(c, idle_timers_, options_->limits.idle_timeout_ms);
-    bool builtin = c->admin || head.path == "/health";
+    // The admin listener's own routes stay built in; its other paths (/health/detailed,
+    // /admin/...) go to the handler, which knows the connection is an admin one.
+    bool builtin = head.path == "/health" || (c->admin && head.path == "/metrics");
     if (!builtin && handler_ != nullptr) {
         c->handled = handler_->on_request(c, head);
     }
