@@ -143,8 +143,9 @@ std::shared_ptr<const shard::Settings> Gateway::make_settings(
         }
     }
     if (!snap->providers.empty()) {
+        const proxy::Config* previous = settings_ != nullptr ? settings_->proxy.get() : nullptr;
         auto proxy = proxy::build_config(snap, snap->server, snap->providers, snap->models,
-                                         snap->routing, error);
+                                         snap->routing, snap->health, previous, error);
         if (!proxy.ok()) {
             return nullptr;
         }
@@ -271,6 +272,7 @@ bool Gateway::start_shards() {
         return false;
     }
     watch_origins(resolver_, *settings);
+    settings_ = settings;
     for (uint32_t w = 0; w < worker_count_; ++w) {
         stats_.push_back(std::make_unique<server::ServerStats>());
         metrics_.shards.push_back(stats_.back().get());
@@ -444,6 +446,7 @@ void Gateway::reload() {
         return;
     }
     snapshot_ = snap;
+    settings_ = settings;
     g_generation.store(snap->generation);
     apply_logging(snapshot_->logging);
     for (auto& s : shards_) {

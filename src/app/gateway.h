@@ -57,6 +57,7 @@ class Gateway {
 
     GatewayOptions options_;
     std::shared_ptr<const config::Snapshot> snapshot_;
+    std::shared_ptr<const shard::Settings> settings_;  // what the shards run on now
     uint32_t worker_count_ = 0;
     std::vector<int> cpus_;
     // listener_fds_[shard] = that shard's listener sockets.

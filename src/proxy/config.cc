@@ -95,9 +95,18 @@ std::string models_json(const std::vector<keys::ProviderOptions>& providers,
 Result<std::shared_ptr<const Config>> build_config(
     std::shared_ptr<const void> snapshot, const server::Options& server,
     const std::vector<keys::ProviderOptions>& providers, const std::vector<ModelOptions>& models,
-    const RoutingOptions& routing, std::string* error) {
+    const RoutingOptions& routing, const keys::HealthOptions& health, const Config* previous,
+    std::string* error) {
     auto config = std::make_shared<Config>();
     config->snapshot = std::move(snapshot);
+    // Key health of keys that stay (same provider name, same key id) carries over.
+    keys::HealthPolicy policy;
+    policy.circuit_failures = health.circuit_failures;
+    policy.circuit_open_ms = health.circuit_open_ms;
+    policy.circuit_open_max_ms = health.circuit_open_max_ms;
+    policy.reprobe_ms = health.reprobe_ms;
+    config->keys = keys::KeyTable::build(
+        providers, previous != nullptr ? previous->keys.get() : nullptr, policy);
     for (const keys::ProviderOptions& p : providers) {
         auto address = resolve(p.url.host, p.url.port, error);
         if (!address.ok()) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "keys/key_table.h"
 #include "keys/options.h"
 #include "proxy/cors.h"
 #include "proxy/model_router.h"
@@ -30,15 +31,20 @@ struct Config {
     std::string models_json;  // GET /v1/models answer, built once
     // Listed models as (id, owner): GET /v1/models/{id}.
     std::vector<std::pair<std::string, std::string>> model_ids;
+    // Health of every provider key (shared by all shards, lock-free), indexed like
+    // `providers` and their keys.
+    std::shared_ptr<keys::KeyTable> keys;
     std::unique_ptr<Cors> cors;            // null unless server.cors is set
     std::shared_ptr<const void> snapshot;  // keeps the options the pointers refer to alive
 };
 
 // Builds the proxy config; resolves provider hosts (blocking getaddrinfo: control thread
-// only). Errors name the provider.
+// only). `previous` (may be null) is the config being replaced: key health carries over
+// from it. Errors name the provider.
 Result<std::shared_ptr<const Config>> build_config(
     std::shared_ptr<const void> snapshot, const server::Options& server,
     const std::vector<keys::ProviderOptions>& providers, const std::vector<ModelOptions>& models,
-    const RoutingOptions& routing, std::string* error);
+    const RoutingOptions& routing, const keys::HealthOptions& health, const Config* previous,
+    std::string* error);
 
 }  // namespace rg::proxy

@@ -9,8 +9,13 @@
 #include "base/byte_buffer.h"
 #include "base/limits.h"
 #include "http/response_parser.h"
+#include "json/request_scan.h"
+#include "keys/failure_class.h"
 #include "proxy/client_format.h"
 #include "shard/timer_list.h"
+#include "translate/sse_decoder.h"
+#include "translate/stream_sentinel.h"
+#include "upstream/options.h"
 #include "upstream/pool.h"
 
 namespace rg::server {
@@ -25,8 +30,26 @@ enum class Phase : uint8_t {
     reading_body,  // client body still arriving
     connecting,    // upstream connection being opened
     waiting_head,  // request sent, waiting for the response head
-    streaming,     // response head forwarded, body flowing
+    holding,       // a 2xx answer arriving, held until it is complete (or, for a stream,
+                   // until its first content): a failure now is retried transparently
+    error_body,    // a non-2xx answer arriving, read to be classified
+    streaming,     // response head forwarded to the client (committed), body flowing
+    backoff,       // between attempts: waiting for the retry delay or a key's cooldown
     finished,
+};
+
+// One place an attempt can go: a provider and the model name it is asked for. `group`
+// numbers the models entry (0: the asked model, 1..: its fallbacks in order).
+struct Candidate {
+    uint16_t provider = 0;
+    uint8_t group = 0;
+    std::string_view model;  // upstream name; points into the router or the asked name
+};
+inline constexpr size_t plan_max = 32;
+
+struct Tried {
+    uint16_t provider = 0;
+    uint16_t key = 0;
 };
 
 struct Exchange final : upstream::Observer {
@@ -45,6 +68,7 @@ struct Exchange final : upstream::Observer {
     bool rechunk = false;         // upstream body is close-delimited: chunk it for the client
     bool client_chunked = false;  // the client's answer uses chunked framing
     bool method_allowed = true;
+    uint8_t admin = 0;         // AdminRoute (proxy_admin.cc) on the admin listener, else 0
     bool preflight = false;    // a CORS preflight the gateway answers itself
     char model_id[256] = {0};  // GET /v1/models/{id}: the id from the path
     uint16_t model_id_len = 0;
@@ -64,6 +88,40 @@ struct Exchange final : upstream::Observer {
     ByteBuffer body;     // request body
     ByteBuffer request;  // the upstream request being built / sent
     http::ResponseParser response;
+
+    // Attempts: the plan (targets, then fallbacks), where we are in it and what was tried.
+    // `cfg` is the config snapshot the plan indexes into (kept alive by the handler).
+    const struct Config* cfg = nullptr;
+    json::RequestScan scan;
+    Candidate plan[plan_max];
+    uint8_t plan_count = 0;
+    uint8_t plan_pos = 0;
+    uint8_t skip_group = 0xff;  // a models entry not to try again (context length)
+    Tried tried[upstream::attempts_limit];
+    uint8_t attempts = 0;
+    uint8_t attempts_max = 1;
+    uint8_t waits = 0;         // times this request waited for a key's cooldown
+    bool retry_tried = false;  // keys already tried may be tried again (after a backoff)
+    bool key_busy = false;     // an attempt holds an in-flight slot of (provider, key)
+    uint16_t key = 0;
+    uint64_t attempt_start_ns = 0;
+    uint64_t first_byte_us = 0;  // upstream latency of the current attempt's head
+    bool stream = false;         // the client asked for a stream
+    ByteBuffer held;             // an answer not yet committed to the client (streams: decoded)
+    ByteBuffer decoded;          // decoded body of an answer the gateway reads
+    // Streams: their events, watched for the first content and the terminator.
+    translate::SseDecoder sse;
+    translate::StreamSentinel sentinel{translate::StreamFormat::openai_chat};
+    bool finish_seen = false;  // an OpenAI chunk with a finish_reason went by
+
+    // The last failed attempt, answered when no attempt is left.
+    keys::FailureClass fail_class = keys::FailureClass::transport;
+    const char* fail_reason = "";  // static text
+    int fail_status = 0;           // a provider's error answer kept in fail_body (0: none)
+    ByteBuffer fail_body;
+    char fail_content_type[64] = {0};
+    uint8_t fail_content_type_len = 0;
+    uint64_t fail_retry_after_ms = 0;
     char request_id[128] = {0};
     uint8_t request_id_len = 0;
     shard::TimerNode timer;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "base/clock.h"
@@ -12,6 +13,7 @@
 #include "json/request_scan.h"
 #include "proxy/error_body.h"
 #include "proxy/header_filter.h"
+#include "translate/stream_scan.h"
 
 namespace rg::proxy {
 namespace {
@@ -24,24 +26,12 @@ namespace {
 constexpr uint32_t idle_upstream_max = 1024;
 constexpr uint32_t idle_upstream_timeout_ms = 30000;
 
-// The part of the client's path the provider's base_url replaces: "/v1".
-constexpr std::string_view openai_prefix = "/v1";
-
-// The client path of a proxied OpenAI route.
-std::string_view route_path(Route r) {
-    switch (r) {
-        case Route::chat_completions:
-            return "/v1/chat/completions";
-        case Route::completions:
-            return "/v1/completions";
-        case Route::embeddings:
-            return "/v1/embeddings";
-        case Route::responses:
-            return "/v1/responses";
-        default:
-            return "";
-    }
-}
+// A stream is held until its first content (so a failure before it is retried unseen);
+// a non-streamed answer until it is complete. Past these sizes the answer goes through as
+// it comes. Error answers are read to classify them and to forward them.
+constexpr size_t stream_probe_max = 64 * 1024;
+constexpr size_t hold_max = 4 * 1024 * 1024;
+constexpr size_t error_body_max = 256 * 1024;
 
 bool is_openai_generation(Route r) {
     return r == Route::chat_completions || r == Route::completions || r == Route::embeddings ||
@@ -51,7 +41,15 @@ bool is_openai_generation(Route r) {
 }  // namespace
 
 ProxyHandler::ProxyHandler(shard::Shard& shard, server::HttpServer& server)
-    : shard_(shard), server_(server), pool_(shard, idle_upstream_max, idle_upstream_timeout_ms) {}
+    : shard_(shard),
+      server_(server),
+      pool_(shard, idle_upstream_max, idle_upstream_timeout_ms),
+      selector_(shard.index()) {
+    // Read once at start (never on the request path); an unset variable turns /admin/ off.
+    if (const char* key = std::getenv("RINGGATE_ADMIN_KEY")) {
+        admin_key_ = key;
+    }
+}
 
 ProxyHandler::~ProxyHandler() = default;
 
@@ -60,8 +58,15 @@ void ProxyHandler::on_settings(const std::shared_ptr<const shard::Settings>& set
     const Config* fresh = settings_->proxy.get();
     if (fresh != config_) {
         config_ = fresh;
+        // The previous snapshot stays while exchanges use it; an unused one goes now.
+        std::erase_if(configs_, [](const ConfigUse& u) { return u.users == 0; });
+        if (fresh != nullptr) {
+            configs_.push_back(ConfigUse{settings_->proxy, 0});
+        }
         pool_.set_origins(config_ != nullptr ? config_->origins : std::vector<upstream::Origin>{});
-        key_cursor_.assign(config_ != nullptr ? config_->providers.size() : 0, shard_.index());
+        // Exchanges in flight keep their indices into the old table only until they end;
+        // end_attempt() checks the table they started on is still attached.
+        selector_.attach(config_ != nullptr ? config_->keys : nullptr);
     }
 }
 
@@ -81,7 +86,17 @@ Exchange* ProxyHandler::acquire_exchange(server::Connection* c) {
     x->up = nullptr;
     x->phase = Phase::reading_body;
     x->status = 0;
+    x->admin = 0;
     x->rechunk = x->client_chunked = x->preflight = false;
+    x->plan_count = x->plan_pos = x->attempts = x->waits = 0;
+    x->skip_group = 0xff;
+    x->retry_tried = x->key_busy = x->stream = false;
+    x->fail_status = 0;
+    x->fail_reason = "";
+    x->fail_retry_after_ms = 0;
+    x->held.clear();
+    x->decoded.clear();
+    x->fail_body.clear();
     x->cors_count = 0;
     x->cors_arena.clear();
     x->head_arena.clear();
@@ -95,10 +110,12 @@ Exchange* ProxyHandler::acquire_exchange(server::Connection* c) {
 
 void ProxyHandler::release_exchange(Exchange* x) {
     shard::timer_unlink(&x->timer);
+    end_attempt(x, false);
     if (x->up != nullptr) {
         pool_.release(x->up, false);
         x->up = nullptr;
     }
+    drop_config(x);
     x->phase = Phase::finished;
     x->down = nullptr;
     x->next_free = free_;
@@ -108,6 +125,9 @@ void ProxyHandler::release_exchange(Exchange* x) {
 // --- Downstream side ------------------------------------------------------------------
 
 bool ProxyHandler::on_request(server::Connection* c, const http::RequestHead& head) {
+    if (c->admin) {
+        return on_admin_request(c, head);
+    }
     RouteMatch m = match_route(head);
     const Cors* cors = config_ != nullptr ? config_->cors.get() : nullptr;
     bool preflight = cors != nullptr && Cors::is_preflight(head);
@@ -161,6 +181,10 @@ void ProxyHandler::on_request_end(server::Connection* c) {
     auto* x = static_cast<Exchange*>(c->handler_state);
     if (x == nullptr || x->phase != Phase::reading_body) {
         return;  // already answered (e.g. 405)
+    }
+    if (x->admin != 0) {
+        answer_admin(x);
+        return;
     }
     if (x->preflight) {
         answer_local(x, 204, "", "", false);  // CORS preflight: answered here, never forwarded
@@ -251,10 +275,14 @@ void ProxyHandler::keep_cors_headers(Exchange* x, const Cors& cors, const http::
 }
 
 void ProxyHandler::answer_local(Exchange* x, int status, std::string_view content_type,
-                                std::string_view body, bool close) {
-    http::Header headers[10];
+                                std::string_view body, bool close,
+                                std::span<const http::Header> extra) {
+    http::Header headers[12];
     size_t n = 0;
     headers[n++] = http::Header{"x-request-id", x->id()};
+    for (size_t i = 0; i < extra.size() && i < 2; ++i) {
+        headers[n++] = extra[i];
+    }
     for (uint8_t i = 0; i < x->cors_count; ++i) {
         headers[n++] = x->cors[i];
     }
@@ -293,113 +321,54 @@ void ProxyHandler::fail(Exchange* x, ErrorKind kind, std::string_view message, i
         }
         return;
     }
+    // A refusal that will pass (every key cooling down) says when to come back.
+    uint32_t retry_s = static_cast<uint32_t>((x->fail_retry_after_ms + 999) / 1000);
     scratch_.clear();
-    write_error(x->format, status, kind, message, scratch_, ErrorExtras{x->id(), 0});
-    answer_local(x, status, error_content_type, scratch_.view(), false);
+    write_error(x->format, status, kind, message, scratch_, ErrorExtras{x->id(), retry_s});
+    char retry[16];
+    http::Header extra[1];
+    size_t n = 0;
+    if (retry_s > 0) {
+        int len = std::snprintf(retry, sizeof(retry), "%u", retry_s);
+        extra[n++] = http::Header{"retry-after", std::string_view(retry, static_cast<size_t>(len))};
+    }
+    answer_local(x, status, error_content_type, scratch_.view(), false,
+                 std::span<const http::Header>(extra, n));
 }
 
-// --- Upstream side --------------------------------------------------------------------
+// --- Response side ----------------------------------------------------------------------
+// Attempts (plan, key choice, classification, retries) are in proxy_attempts.cc.
 
 const keys::ProviderOptions& ProxyHandler::provider(const Exchange* x) const {
-    return *config_->providers[x->provider].options;
+    return *x->cfg->providers[x->provider].options;
 }
 
-void ProxyHandler::start_upstream(Exchange* x) {
-    Result<json::RequestScan> scanned = json::scan_request(x->body);
-    if (!scanned.ok()) {
-        fail(x, ErrorKind::invalid_request, scanned.error().context);
-        return;
-    }
-    const json::RequestScan& scan = *scanned;
-    if (!scan.has_model) {
-        fail(x, ErrorKind::invalid_request, "The request body has no \"model\"");
-        return;
-    }
-    if (config_ == nullptr) {
-        fail(x, ErrorKind::model_not_found, "No provider is configured");
-        return;
-    }
-    Resolution r = config_->router->resolve(scan.model());
-    if (!r.found()) {
-        char message[320];
-        std::string_view asked = scan.model();
-        std::snprintf(message, sizeof(message),
-                      "The model '%.*s' does not exist or is not routed by this gateway",
-                      static_cast<int>(asked.size()), asked.data());
-        fail(x, ErrorKind::model_not_found, message);
-        return;
-    }
-    // TODO(keys): weighted choice among targets and fallbacks arrive with the key pools.
-    const ResolvedTarget& target = r.pick_first();
-    x->provider = target.provider;
-    build_request(x, target.model, scan);
-    int err = 0;
-    upstream::Connection* u = pool_.acquire(config_->providers[x->provider].origin, x, &err);
-    if (u == nullptr) {
-        fail(x, ErrorKind::upstream_error, "Cannot open an upstream connection");
-        return;
-    }
-    x->up = u;
-    if (u->state() == upstream::ConnState::ready) {
-        send_request(x);
-    } else {
-        x->phase = Phase::connecting;
-        set_deadline(x, provider(x).upstream.connect_timeout_ms);
+void ProxyHandler::use_config(Exchange* x) {
+    drop_config(x);
+    for (ConfigUse& u : configs_) {
+        if (u.config.get() == config_) {
+            ++u.users;
+            x->cfg = config_;
+            return;
+        }
     }
 }
 
-void ProxyHandler::build_request(Exchange* x, std::string_view upstream_model,
-                                 const json::RequestScan& scan) {
-    const ProviderRuntime& p = config_->providers[x->provider];
-    const keys::ProviderOptions& o = *p.options;
-    std::string_view path = route_path(x->route);  // "/v1/chat/completions"
-    if (path.substr(0, openai_prefix.size()) == openai_prefix) {
-        path.remove_prefix(openai_prefix.size());
+void ProxyHandler::drop_config(Exchange* x) {
+    if (x->cfg == nullptr) {
+        return;
     }
-    ByteBuffer& r = x->request;
-    r.clear();
-    r.append("POST ");
-    r.append(o.url.path_prefix);
-    r.append(path);
-    r.append(" HTTP/1.1\r\nHost: ");
-    r.append(p.host_header);
-    r.append("\r\n");
-    // The client's headers, filtered for this provider (credentials, hop-by-hop, cookies
-    // and forwarding headers never leave), then the provider's own headers.
-    http::RequestHead* head = &scratch_head_;
-    for (uint32_t i = 0; i < x->head_count; ++i) {
-        const Exchange::HeaderSpan& span = x->head_spans[i];
-        head->headers[i] =
-            http::Header{std::string_view(x->head_arena.data() + span.name_off, span.name_len),
-                         std::string_view(x->head_arena.data() + span.value_off, span.value_len)};
+    for (size_t i = 0; i < configs_.size(); ++i) {
+        ConfigUse& u = configs_[i];
+        if (u.config.get() == x->cfg) {
+            --u.users;
+            if (u.users == 0 && u.config.get() != config_) {
+                configs_.erase(configs_.begin() + static_cast<ptrdiff_t>(i));
+            }
+            break;
+        }
     }
-    head->header_count = x->head_count;
-    http::Header forwarded[limits::header_count_max + 32];
-    size_t n = filter_request_headers(*head, o.type, o.headers, forwarded);
-    append_header_lines(r, std::span<const http::Header>(forwarded, n));
-    uint32_t& cursor = key_cursor_[x->provider];
-    const keys::KeyOptions& key = o.keys[cursor++ % o.keys.size()];
-    append_upstream_auth(o.type, key.secret, std::span<const http::Header>(forwarded, n), r);
-    r.append("x-request-id: ");
-    r.append(x->id());
-    r.append("\r\n");
-    bool rewrite = upstream_model != scan.model();
-    if (rewrite) {
-        scratch_.clear();
-        json::rewrite_model(x->body.view(), scan, upstream_model, scratch_);
-    }
-    const ByteBuffer& body = rewrite ? scratch_ : x->body;
-    r.append("Content-Length: ");
-    r.append_decimal(body.size());
-    r.append("\r\n\r\n");
-    r.append(body.view());
-}
-
-void ProxyHandler::send_request(Exchange* x) {
-    x->phase = Phase::waiting_head;
-    x->response.reset(false);
-    pool_.send(x->up, x->request);
-    set_deadline(x, provider(x).upstream.first_byte_timeout_ms);
+    x->cfg = nullptr;
 }
 
 void ProxyHandler::on_connected(Exchange* x) {
@@ -410,23 +379,68 @@ void ProxyHandler::on_connected(Exchange* x) {
 
 void ProxyHandler::on_data(Exchange* x, const char* data, size_t len) {
     std::string_view in(data, len);
-    while (x->phase == Phase::waiting_head || x->phase == Phase::streaming) {
+    while (true) {
+        Phase ph = x->phase;
+        if (ph != Phase::waiting_head && ph != Phase::holding && ph != Phase::error_body &&
+            ph != Phase::streaming) {
+            return;
+        }
         size_t used = 0;
         http::ParseEvent ev = x->response.parse(in, &used);
-        if (x->phase == Phase::streaming && used > 0) {
-            forward_body(x, in.substr(0, used));
+        if (used > 0 && (ph == Phase::holding || ph == Phase::streaming)) {
+            if (x->stream) {
+                pump_stream(x);  // streams go through decoded (the parser's sink), re-chunked
+            } else if (ph == Phase::streaming) {
+                forward_body(x, in.substr(0, used));
+            } else {
+                x->held.append(in.data(), used);
+            }
         }
+        // error_body: the parser's sink collects the decoded body.
         in.remove_prefix(used);
         if (ev == http::ParseEvent::head) {
-            forward_head(x);
-        } else if (ev == http::ParseEvent::message_end) {
-            complete(x, in.empty() && x->response.keep_alive());
+            on_head(x);
+            continue;
+        }
+        if (ev == http::ParseEvent::message_end) {
+            bool reusable = in.empty() && x->response.keep_alive();
+            if (ph == Phase::error_body) {
+                on_error_answer(x, reusable);
+            } else if (ph == Phase::holding && x->stream && stream_failed_early(x)) {
+                x->status = 0;
+                attempt_failed(x, keys::classify_transport(keys::TransportFailure::cut_mid_body),
+                               "The upstream stream reported an error before any content");
+            } else {
+                if (ph == Phase::holding) {
+                    commit(x);
+                }
+                complete(x, reusable);
+            }
             return;
-        } else if (ev == http::ParseEvent::error) {
-            fail(x, ErrorKind::upstream_error, x->response.error_reason());
+        }
+        if (ev == http::ParseEvent::error) {
+            if (ph == Phase::streaming) {
+                fail(x, ErrorKind::upstream_error, x->response.error_reason());
+            } else {
+                transport_failed(x,
+                                 ph == Phase::waiting_head ? keys::TransportFailure::cut_before_head
+                                                           : keys::TransportFailure::cut_mid_body,
+                                 x->response.error_reason());
+            }
             return;
-        } else {
-            break;  // need_more: everything used
+        }
+        break;  // need_more: everything used
+    }
+    if (x->phase == Phase::holding) {
+        if (x->stream && stream_failed_early(x)) {
+            // An error event before any content: nothing reached the client, so another
+            // key may still answer in full.
+            attempt_failed(x, keys::classify_transport(keys::TransportFailure::cut_mid_body),
+                           "The upstream stream reported an error before any content");
+            return;
+        }
+        if (holding_done(x)) {
+            commit(x);
         }
     }
     if (x->phase == Phase::streaming) {
@@ -435,12 +449,96 @@ void ProxyHandler::on_data(Exchange* x, const char* data, size_t len) {
             pool_.pause(x->up);  // the client reads slower than the provider writes
         }
         server_.flush(x->down);
+    } else if (x->phase == Phase::error_body || (x->phase == Phase::holding && !x->stream)) {
+        set_deadline(x, provider(x).upstream.stall_timeout_ms);
     }
 }
 
-void ProxyHandler::forward_head(Exchange* x) {
-    const http::ResponseParser& resp = x->response;
-    x->status = resp.status();
+void ProxyHandler::on_head(Exchange* x) {
+    http::ResponseParser& resp = x->response;
+    x->first_byte_us = (monotonic_ns() - x->attempt_start_ns) / 1000;
+    const keys::ProviderOptions& o = provider(x);
+    http::Header headers[http::ResponseParser::headers_max];
+    for (uint32_t i = 0; i < resp.header_count(); ++i) {
+        headers[i] = resp.header(i);
+    }
+    std::span<const http::Header> list(headers, resp.header_count());
+    keys::KeyTable& table = *x->cfg->keys;
+    uint64_t now = monotonic_ms();
+    keys::RateLimitHint hint =
+        keys::parse_rate_limit(o.type, list, static_cast<int64_t>(wall_ms()));
+    if (hint.present) {
+        table.on_rate_limit_hint(x->provider, x->key, hint.remaining_requests,
+                                 hint.remaining_tokens, now + hint.reset_in_ms);
+    }
+    int status = resp.status();
+    x->status = status;
+    x->decoded.clear();
+    x->held.clear();
+    if (status >= 200 && status < 300) {
+        table.on_success(x->provider, x->key, now);
+        x->phase = Phase::holding;
+        // A provider may answer a stream request with a plain JSON body (some do for
+        // errors or cached answers): only an event stream is treated as one.
+        x->stream = x->scan.stream &&
+                    resp.find("content-type").find("event-stream") != std::string_view::npos;
+        if (x->stream) {
+            x->sse.reset();
+            x->sentinel = translate::StreamSentinel(x->route == Route::responses
+                                                        ? translate::StreamFormat::openai_responses
+                                                        : translate::StreamFormat::openai_chat);
+            x->finish_seen = false;
+            resp.set_body_sink(&x->decoded, SIZE_MAX);
+            set_deadline(x, o.upstream.first_token_timeout_ms);
+        } else {
+            set_deadline(x, o.upstream.stall_timeout_ms);
+        }
+        return;
+    }
+    x->phase = Phase::error_body;
+    resp.set_body_sink(&x->decoded, error_body_max);
+    set_deadline(x, o.upstream.stall_timeout_ms);
+}
+
+void ProxyHandler::pump_stream(Exchange* x) {
+    if (x->decoded.empty()) {
+        return;
+    }
+    if (x->phase == Phase::streaming) {
+        http::write_chunk(server_.output(x->down), x->decoded.view());
+    } else {
+        x->held.append(x->decoded.view());
+    }
+    // Watch the events: the first content commits the answer, the terminator (or its
+    // absence at the end) decides how the client's stream ends.
+    bool chat = x->sentinel.format() == translate::StreamFormat::openai_chat;
+    x->sse.feed_all(x->decoded.view(), [x, chat](const translate::SseEvent& e) {
+        translate::EventClass c = x->sentinel.observe(e);
+        if (chat && !c.terminal && !x->finish_seen &&
+            translate::json_has_nonempty_string(e.data, "finish_reason")) {
+            x->finish_seen = true;
+        }
+    });
+    x->decoded.clear();
+}
+
+bool ProxyHandler::stream_failed_early(const Exchange* x) const {
+    return x->sentinel.saw_error() && !x->sentinel.saw_content();
+}
+
+bool ProxyHandler::holding_done(Exchange* x) {
+    if (x->held.size() > (x->stream ? stream_probe_max : hold_max)) {
+        return true;  // held long enough: it goes through as it comes
+    }
+    // A whole answer is held so a cut can be retried; a stream until its first content.
+    return x->stream && (x->sentinel.saw_content() || x->sentinel.terminated() || x->sse.failed());
+}
+
+void ProxyHandler::commit(Exchange* x) {
+    http::ResponseParser& resp = x->response;
+    if (!x->stream) {
+        resp.set_body_sink(nullptr, 0);
+    }
     x->phase = Phase::streaming;
     http::Header upstream_headers[http::ResponseParser::headers_max];
     for (uint32_t i = 0; i < resp.header_count(); ++i) {
@@ -455,7 +553,9 @@ void ProxyHandler::forward_head(Exchange* x) {
         headers[n++] = x->cors[i];
     }
     int64_t length = -1;
-    if (resp.chunked()) {
+    if (x->stream) {
+        x->client_chunked = true;  // events are re-framed as chunks (see pump_stream)
+    } else if (resp.chunked()) {
         x->client_chunked = true;  // chunk framing passes through unchanged
     } else if (resp.content_length() >= 0) {
         length = resp.content_length();
@@ -463,8 +563,17 @@ void ProxyHandler::forward_head(Exchange* x) {
         x->client_chunked = true;
         x->rechunk = true;  // close-delimited upstream: each piece becomes a chunk
     }
-    http::write_response_head(server_.output(x->down), x->status,
-                              std::span<const http::Header>(headers, n), length, false);
+    ByteBuffer& out = server_.output(x->down);
+    http::write_response_head(out, x->status, std::span<const http::Header>(headers, n), length,
+                              false);
+    if (!x->held.empty()) {
+        if (x->stream) {
+            http::write_chunk(out, x->held.view());
+        } else {
+            forward_body(x, x->held.view());
+        }
+        x->held.clear();
+    }
     server_.flush(x->down);
 }
 
@@ -479,9 +588,29 @@ void ProxyHandler::forward_body(Exchange* x, std::string_view raw) {
 
 void ProxyHandler::complete(Exchange* x, bool reusable) {
     server::Connection* c = x->down;
-    if (x->rechunk) {
-        http::write_last_chunk(server_.output(c));
+    ByteBuffer& out = server_.output(c);
+    if (x->stream) {
+        pump_stream(x);
+        if (!x->sentinel.terminated() && !x->sentinel.saw_error()) {
+            // The body ended without the stream's terminator. An answer that finished
+            // (finish_reason seen) gets the [DONE] it lacked; anything else was cut and
+            // must not pass for complete.
+            if (x->finish_seen) {
+                http::write_chunk(out, "data: [DONE]\n\n");
+            } else {
+                ++stats_.upstream_errors;
+                scratch_.clear();
+                write_stream_error(x->format, 502, ErrorKind::upstream_error,
+                                   "The upstream stream ended before the answer was complete",
+                                   scratch_, ErrorExtras{x->id(), 0});
+                http::write_chunk(out, scratch_.view());
+            }
+        }
+        http::write_last_chunk(out);
+    } else if (x->rechunk) {
+        http::write_last_chunk(out);
     }
+    end_attempt(x, true);
     int status = x->status;
     if (x->up != nullptr) {
         pool_.release(x->up, reusable);
@@ -493,16 +622,50 @@ void ProxyHandler::complete(Exchange* x, bool reusable) {
 
 void ProxyHandler::on_closed(Exchange* x, upstream::Connection* u, int sys_errno) {
     x->up = nullptr;  // the pool has closed it
-    if (x->phase == Phase::streaming && sys_errno == 0 && x->response.finish_on_eof()) {
-        complete(x, false);  // a close-delimited body ends here
-        return;
-    }
-    ++stats_.upstream_errors;
+    bool eof_completes = sys_errno == 0 && x->response.finish_on_eof();
     const char* why = u->error_reason()[0] != '\0' ? u->error_reason()
                       : sys_errno == 0 ? "The upstream closed the connection before the answer "
                                          "was complete"
                                        : std::strerror(sys_errno);
-    fail(x, ErrorKind::upstream_error, why);
+    switch (x->phase) {
+        case Phase::streaming:
+            if (eof_completes) {
+                complete(x, false);  // a close-delimited body ends here
+            } else {
+                ++stats_.upstream_errors;
+                fail(x, ErrorKind::upstream_error, why);
+            }
+            return;
+        case Phase::holding:
+            if (eof_completes) {
+                commit(x);
+                complete(x, false);
+            } else {
+                transport_failed(x, keys::TransportFailure::cut_mid_body, why);
+            }
+            return;
+        case Phase::error_body:
+            if (eof_completes) {
+                on_error_answer(x, false);
+            } else {
+                transport_failed(x, keys::TransportFailure::cut_mid_body, why);
+            }
+            return;
+        case Phase::connecting:
+            transport_failed(x,
+                             u->error_reason()[0] != '\0' ? keys::TransportFailure::tls_failed
+                                                          : keys::TransportFailure::connect_failed,
+                             why);
+            return;
+        case Phase::waiting_head:
+            transport_failed(x,
+                             sys_errno == 0 ? keys::TransportFailure::cut_before_head
+                                            : keys::TransportFailure::reset,
+                             why);
+            return;
+        default:
+            return;
+    }
 }
 
 // --- Timers ---------------------------------------------------------------------------
@@ -514,11 +677,41 @@ void ProxyHandler::set_deadline(Exchange* x, uint32_t timeout_ms) {
 }
 
 void ProxyHandler::on_deadline(Exchange* x) {
-    ++stats_.upstream_timeouts;
-    const char* what = x->phase == Phase::connecting     ? "Upstream connect timed out"
-                       : x->phase == Phase::waiting_head ? "Upstream did not answer in time"
-                                                         : "Upstream stream stalled";
-    fail(x, ErrorKind::upstream_timeout, what);
+    switch (x->phase) {
+        case Phase::backoff:
+            next_attempt(x);
+            return;
+        case Phase::connecting:
+            ++stats_.upstream_timeouts;
+            transport_failed(x, keys::TransportFailure::timeout_connect,
+                             "Upstream connect timed out");
+            return;
+        case Phase::waiting_head:
+            ++stats_.upstream_timeouts;
+            transport_failed(x, keys::TransportFailure::timeout_first_byte,
+                             "Upstream did not answer in time");
+            return;
+        case Phase::holding:
+            ++stats_.upstream_timeouts;
+            if (x->stream) {
+                transport_failed(x, keys::TransportFailure::timeout_first_token,
+                                 "Upstream stream sent no content in time");
+            } else {
+                transport_failed(x, keys::TransportFailure::timeout_stall,
+                                 "Upstream answer stalled");
+            }
+            return;
+        case Phase::error_body:
+            ++stats_.upstream_timeouts;
+            transport_failed(x, keys::TransportFailure::timeout_stall, "Upstream answer stalled");
+            return;
+        case Phase::streaming:
+            ++stats_.upstream_timeouts;
+            fail(x, ErrorKind::upstream_timeout, "Upstream stream stalled");
+            return;
+        default:
+            return;
+    }
 }
 
 uint64_t ProxyHandler::on_timer(uint64_t now_ms) {

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "json/request_scan.h"
+#include "keys/classify.h"
+#include "keys/selector.h"
 #include "proxy/config.h"
 #include "proxy/error_body.h"
 #include "proxy/exchange.h"
@@ -27,6 +29,10 @@ struct ProxyStats {
     uint64_t upstream_errors = 0;
     uint64_t upstream_timeouts = 0;
     uint64_t client_aborts = 0;
+    uint64_t attempts = 0;
+    uint64_t retries = 0;    // attempts after the first
+    uint64_t fallbacks = 0;  // attempts on a fallback model
+    uint64_t no_key = 0;     // requests refused because no key could take them
 };
 
 class ProxyHandler final : public server::RequestHandler {
@@ -52,19 +58,39 @@ class ProxyHandler final : public server::RequestHandler {
     const upstream::Pool& pool() const { return pool_; }
 
   private:
+    // Admin listener (proxy_admin.cc): /health/detailed, /admin/keys/reset.
+    bool on_admin_request(server::Connection* c, const http::RequestHead& head);
+    void answer_admin(Exchange* x);
+    void write_health_detailed(ByteBuffer& out);
     Exchange* acquire_exchange(server::Connection* c);
     void release_exchange(Exchange* x);
     void answer_model(Exchange* x);
     void keep_cors_headers(Exchange* x, const Cors& cors, const http::RequestHead& head);
     void answer_local(Exchange* x, int status, std::string_view content_type, std::string_view body,
-                      bool close);
+                      bool close, std::span<const http::Header> extra = {});
     // Answers an error in the client's format (status from the kind unless given), or
     // ends a started stream with an error event.
     void fail(Exchange* x, ErrorKind kind, std::string_view message, int status = 0);
+    // Attempts (proxy_attempts.cc): plan, pick a key, launch, classify failures, retry.
     void start_upstream(Exchange* x);
-    void build_request(Exchange* x, std::string_view upstream_model, const json::RequestScan& scan);
+    void build_plan(Exchange* x, const Resolution& r);
+    void next_attempt(Exchange* x);
+    void launch(Exchange* x, const Candidate& c, uint32_t key);
+    void attempt_failed(Exchange* x, const keys::Classification& cls, const char* reason);
+    void transport_failed(Exchange* x, keys::TransportFailure f, const char* reason);
+    void end_attempt(Exchange* x, bool ok);
+    void give_up(Exchange* x);
+    void wait_and_retry(Exchange* x, uint64_t at_ms);
+    uint64_t backoff_ms(const Exchange* x);
+    void build_request(Exchange* x, std::string_view upstream_model, uint32_t key);
     void send_request(Exchange* x);
-    void forward_head(Exchange* x);
+    // Response side.
+    void on_head(Exchange* x);
+    void on_error_answer(Exchange* x, bool reusable);
+    void commit(Exchange* x);
+    bool holding_done(Exchange* x);
+    void pump_stream(Exchange* x);
+    bool stream_failed_early(const Exchange* x) const;
     void forward_body(Exchange* x, std::string_view raw);
     void complete(Exchange* x, bool reusable);
     void set_deadline(Exchange* x, uint32_t timeout_ms);
@@ -75,12 +101,24 @@ class ProxyHandler final : public server::RequestHandler {
     server::HttpServer& server_;
     std::shared_ptr<const shard::Settings> settings_;
     const Config* config_ = nullptr;
+    // Snapshots exchanges still use (Exchange::cfg), with how many use each; the current
+    // one is kept too. Shard-local counts: no atomics on the request path.
+    struct ConfigUse {
+        std::shared_ptr<const Config> config;
+        uint32_t users = 0;
+    };
+    std::vector<ConfigUse> configs_;
+    void use_config(Exchange* x);
+    void drop_config(Exchange* x);
     upstream::Pool pool_;
     shard::TimerList timers_;
     std::vector<std::unique_ptr<Exchange>> all_;
     Exchange* free_ = nullptr;
-    std::vector<uint32_t> key_cursor_;  // per provider: round robin over its keys
+    keys::Selector selector_;     // this shard's key choice (cursors, in-flight, latency)
+    uint32_t target_cursor_ = 0;  // weighted choice among a model's targets
+    uint64_t jitter_ = 0x9e3779b97f4a7c15ull;  // retry jitter state (LCG)
     RequestIdGenerator ids_;
+    std::string admin_key_;  // RINGGATE_ADMIN_KEY at start; empty: the admin API is off
     ProxyStats stats_;
     http::RequestHead scratch_head_;  // rebuilt per upstream request; avoids a 4 KiB alloc
     ByteBuffer scratch_;              // rewritten bodies and error bodies, reused

@@ -65,7 +65,13 @@ class Counter {
     X(upstream_connections_idle, gauge, "Upstream keep-alive connections waiting in pools.")  \
     X(upstream_errors_total, counter, "Proxied requests that failed on the upstream side.")   \
     X(upstream_timeouts_total, counter, "Proxied requests that hit an upstream timeout.")     \
-    X(client_aborts_total, counter, "Proxied requests whose client went away mid-answer.")
+    X(client_aborts_total, counter, "Proxied requests whose client went away mid-answer.")    \
+    X(upstream_attempts_total, counter, "Upstream attempts (first tries and retries).")       \
+    X(upstream_retries_total, counter, "Upstream attempts after a request's first.")          \
+    X(upstream_fallback_attempts_total, counter,                                              \
+      "Upstream attempts on a fallback model of the one asked.")                              \
+    X(upstream_no_key_total, counter,                                                         \
+      "Requests refused because no upstream key could take them (cooling, open, disabled).")
 
 inline constexpr size_t parse_error_kinds = 16;  // http::ParseError values, checked in .cc
 

@@ -1,0 +1,444 @@
+// ProxyHandler, attempt side: the plan of places a request may go (the model's targets,
+// then its fallbacks), the key each attempt uses, what a failure means for the key and for
+// the request, and when to try again. One request makes at most `max_attempts` attempts
+// (the first target's provider decides), across keys, providers and fallbacks.
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "http/response_writer.h"
+#include "json/request_scan.h"
+#include "proxy/header_filter.h"
+#include "proxy/proxy_handler.h"
+
+namespace rg::proxy {
+namespace {
+
+// The part of the client's path the provider's base_url replaces: "/v1".
+constexpr std::string_view openai_prefix = "/v1";
+
+std::string_view route_path(Route r) {
+    switch (r) {
+        case Route::chat_completions:
+            return "/v1/chat/completions";
+        case Route::completions:
+            return "/v1/completions";
+        case Route::embeddings:
+            return "/v1/embeddings";
+        case Route::responses:
+            return "/v1/responses";
+        default:
+            return "";
+    }
+}
+
+// Failures worth trying again on a key that already failed (after a backoff): the
+// provider may well answer the same request a moment later.
+bool transient(keys::FailureClass c) {
+    return c == keys::FailureClass::server || c == keys::FailureClass::overloaded ||
+           c == keys::FailureClass::transport || c == keys::FailureClass::timeout;
+}
+
+uint32_t ceil_seconds(uint64_t ms) {
+    return static_cast<uint32_t>((ms + 999) / 1000);
+}
+
+}  // namespace
+
+void ProxyHandler::start_upstream(Exchange* x) {
+    Result<json::RequestScan> scanned = json::scan_request(x->body);
+    if (!scanned.ok()) {
+        fail(x, ErrorKind::invalid_request, scanned.error().context);
+        return;
+    }
+    x->scan = *scanned;
+    if (!x->scan.has_model) {
+        fail(x, ErrorKind::invalid_request, "The request body has no \"model\"");
+        return;
+    }
+    if (config_ == nullptr) {
+        fail(x, ErrorKind::model_not_found, "No provider is configured");
+        return;
+    }
+    use_config(x);
+    x->stream = x->scan.stream;
+    Resolution r = x->cfg->router->resolve(x->scan.model());
+    if (!r.found()) {
+        char message[320];
+        std::string_view asked = x->scan.model();
+        std::snprintf(message, sizeof(message),
+                      "The model '%.*s' does not exist or is not routed by this gateway",
+                      static_cast<int>(asked.size()), asked.data());
+        fail(x, ErrorKind::model_not_found, message);
+        return;
+    }
+    build_plan(x, r);
+    if (x->plan_count == 0) {
+        fail(x, ErrorKind::invalid_request,
+             "This model is served by a provider of another API format; translation between "
+             "formats is not available in this build yet",
+             501);
+        return;
+    }
+    const keys::ProviderOptions& first = *x->cfg->providers[x->plan[0].provider].options;
+    x->attempts_max = static_cast<uint8_t>(
+        std::clamp<uint32_t>(first.upstream.attempts_max, 1, upstream::attempts_limit));
+    next_attempt(x);
+}
+
+void ProxyHandler::build_plan(Exchange* x, const Resolution& r) {
+    const Config& cfg = *x->cfg;
+    auto add = [&](const ResolvedTarget& t, uint8_t group) {
+        // Same-format passthrough only, until translation: an OpenAI route goes to OpenAI
+        // (Chat Completions) upstreams.
+        const keys::ProviderOptions& o = *cfg.providers[t.provider].options;
+        if (o.type != keys::ProviderType::openai || o.api != keys::Api::chat ||
+            x->plan_count == plan_max) {
+            return;
+        }
+        x->plan[x->plan_count++] = Candidate{t.provider, group, t.model};
+    };
+    std::span<const ResolvedTarget> targets = r.target_list();
+    // Weighted choice of the first target (deterministic per shard: a cursor over the
+    // weights), then the others in config order.
+    size_t first = 0;
+    if (targets.size() > 1) {
+        uint64_t total = 0;
+        for (const ResolvedTarget& t : targets) {
+            total += t.weight;
+        }
+        uint64_t point = total > 0 ? target_cursor_++ % total : 0;
+        for (size_t i = 0; i < targets.size(); ++i) {
+            if (point < targets[i].weight) {
+                first = i;
+                break;
+            }
+            point -= targets[i].weight;
+        }
+    }
+    add(targets[first], 0);
+    for (size_t i = 0; i < targets.size(); ++i) {
+        if (i != first) {
+            add(targets[i], 0);
+        }
+    }
+    uint8_t group = 0;
+    for (const std::string& name : r.fallbacks) {
+        if (group == 0xfe) {
+            break;
+        }
+        ++group;
+        Resolution fr = cfg.router->resolve(name);
+        for (const ResolvedTarget& t : fr.target_list()) {
+            add(t, group);
+        }
+    }
+}
+
+void ProxyHandler::next_attempt(Exchange* x) {
+    if (x->cfg != config_ && config_ != nullptr) {
+        // The config was reloaded since this request started: its plan indexes the old
+        // tables. Plan again on the new one; the attempts made still count.
+        use_config(x);
+        Resolution r = x->cfg->router->resolve(x->scan.model());
+        x->plan_count = x->plan_pos = 0;
+        x->skip_group = 0xff;
+        if (r.found()) {
+            build_plan(x, r);
+        }
+        x->attempts_max = std::max(x->attempts_max, x->attempts);
+        std::fill(std::begin(x->tried), std::end(x->tried), Tried{0xffff, 0xffff});
+    }
+    if (x->attempts >= x->attempts_max) {
+        give_up(x);
+        return;
+    }
+    uint64_t now = monotonic_ms();
+    uint64_t ready = 0;
+    while (x->plan_pos < x->plan_count) {
+        const Candidate& c = x->plan[x->plan_pos];
+        if (c.group != x->skip_group) {
+            uint32_t exclude[upstream::attempts_limit];
+            size_t n = 0;
+            if (!x->retry_tried) {
+                for (uint8_t i = 0; i < x->attempts; ++i) {
+                    if (x->tried[i].provider == c.provider) {
+                        exclude[n++] = x->tried[i].key;
+                    }
+                }
+            }
+            keys::Selector::Pick pick =
+                selector_.pick(c.provider, now, std::span<const uint32_t>(exclude, n));
+            if (pick.key >= 0) {
+                launch(x, c, static_cast<uint32_t>(pick.key));
+                return;
+            }
+            if (pick.ready_at_ms != 0 && (ready == 0 || pick.ready_at_ms < ready)) {
+                ready = pick.ready_at_ms;
+            }
+        }
+        ++x->plan_pos;
+    }
+    // Every place in the plan is used up for now.
+    const upstream::Options& u = x->cfg->providers[x->plan[0].provider].options->upstream;
+    if (x->waits < x->attempts_max && x->attempts > 0 && transient(x->fail_class)) {
+        // A passing failure: the same keys may answer after a backoff (base, then doubling).
+        uint64_t delay = backoff_ms(x);
+        ++x->waits;
+        x->plan_pos = 0;
+        x->retry_tried = true;
+        wait_and_retry(x, now + delay);
+        return;
+    }
+    if (x->waits < x->attempts_max && ready != 0 &&
+        ready - std::min(ready, now) <= u.backoff_max_ms) {
+        // Every key is cooling down, one of them shortly: wait for it rather than refuse.
+        ++x->waits;
+        x->plan_pos = 0;
+        wait_and_retry(x, ready);
+        return;
+    }
+    if (x->attempts == 0 && ready != 0) {
+        x->fail_retry_after_ms = ready - std::min(ready, now);
+    }
+    give_up(x);
+}
+
+void ProxyHandler::launch(Exchange* x, const Candidate& c, uint32_t key) {
+    x->tried[x->attempts] = Tried{c.provider, static_cast<uint16_t>(key)};
+    ++x->attempts;
+    x->retry_tried = false;  // a key tried before is taken again only after a backoff
+    ++stats_.attempts;
+    if (x->attempts > 1) {
+        ++stats_.retries;
+    }
+    if (c.group > 0) {
+        ++stats_.fallbacks;
+    }
+    x->provider = c.provider;
+    x->key = static_cast<uint16_t>(key);
+    x->key_busy = true;
+    selector_.started(c.provider, key);
+    x->attempt_start_ns = monotonic_ns();
+    x->status = 0;
+    build_request(x, c.model, key);
+    int err = 0;
+    upstream::Connection* u = pool_.acquire(x->cfg->providers[x->provider].origin, x, &err);
+    if (u == nullptr) {
+        transport_failed(x, keys::TransportFailure::connect_failed,
+                         "Cannot open an upstream connection");
+        return;
+    }
+    x->up = u;
+    if (u->state() == upstream::ConnState::ready) {
+        send_request(x);
+    } else {
+        x->phase = Phase::connecting;
+        set_deadline(x, provider(x).upstream.connect_timeout_ms);
+    }
+}
+
+void ProxyHandler::build_request(Exchange* x, std::string_view upstream_model, uint32_t key) {
+    const ProviderRuntime& p = x->cfg->providers[x->provider];
+    const keys::ProviderOptions& o = *p.options;
+    std::string_view path = route_path(x->route);  // "/v1/chat/completions"
+    if (path.substr(0, openai_prefix.size()) == openai_prefix) {
+        path.remove_prefix(openai_prefix.size());
+    }
+    ByteBuffer& r = x->request;
+    r.clear();
+    r.append("POST ");
+    r.append(o.url.path_prefix);
+    r.append(path);
+    r.append(" HTTP/1.1\r\nHost: ");
+    r.append(p.host_header);
+    r.append("\r\n");
+    // The client's headers, filtered for this provider (credentials, hop-by-hop, cookies
+    // and forwarding headers never leave), then the provider's own headers.
+    http::RequestHead* head = &scratch_head_;
+    for (uint32_t i = 0; i < x->head_count; ++i) {
+        const Exchange::HeaderSpan& span = x->head_spans[i];
+        head->headers[i] =
+            http::Header{std::string_view(x->head_arena.data() + span.name_off, span.name_len),
+                         std::string_view(x->head_arena.data() + span.value_off, span.value_len)};
+    }
+    head->header_count = x->head_count;
+    http::Header forwarded[limits::header_count_max + 32];
+    size_t n = filter_request_headers(*head, o.type, o.headers, forwarded);
+    append_header_lines(r, std::span<const http::Header>(forwarded, n));
+    append_upstream_auth(o.type, o.keys[key].secret, std::span<const http::Header>(forwarded, n),
+                         r);
+    r.append("x-request-id: ");
+    r.append(x->id());
+    r.append("\r\n");
+    bool rewrite = upstream_model != x->scan.model();
+    if (rewrite) {
+        scratch_.clear();
+        json::rewrite_model(x->body.view(), x->scan, upstream_model, scratch_);
+    }
+    const ByteBuffer& body = rewrite ? scratch_ : x->body;
+    r.append("Content-Length: ");
+    r.append_decimal(body.size());
+    r.append("\r\n\r\n");
+    r.append(body.view());
+}
+
+void ProxyHandler::send_request(Exchange* x) {
+    x->phase = Phase::waiting_head;
+    x->response.reset(false);
+    x->response.set_body_sink(nullptr, 0);
+    set_deadline(x, provider(x).upstream.first_byte_timeout_ms);
+    // Last: a send that fails at once reports through on_closed, which may move on to the
+    // next attempt before this returns.
+    pool_.send(x->up, x->request);
+}
+
+void ProxyHandler::end_attempt(Exchange* x, bool ok) {
+    if (!x->key_busy) {
+        return;
+    }
+    x->key_busy = false;
+    // After a reload the selector follows the new table; an exchange of the old one has
+    // nothing to give back to it.
+    if (x->cfg == config_) {
+        selector_.finished(x->provider, x->key, ok ? x->first_byte_us : 0, ok);
+    }
+}
+
+void ProxyHandler::transport_failed(Exchange* x, keys::TransportFailure f, const char* reason) {
+    attempt_failed(x, keys::classify_transport(f), reason);
+}
+
+void ProxyHandler::attempt_failed(Exchange* x, const keys::Classification& cls,
+                                  const char* reason) {
+    shard::timer_unlink(&x->timer);
+    end_attempt(x, false);
+    if (x->up != nullptr) {
+        pool_.release(x->up, false);
+        x->up = nullptr;
+    }
+    x->cfg->keys->on_failure(x->provider, x->key, cls.cls, cls.retry_after_ms, monotonic_ms());
+    x->fail_class = cls.cls;
+    x->fail_reason = reason;
+    if (cls.cls == keys::FailureClass::auth || cls.cls == keys::FailureClass::quota) {
+        const keys::ProviderOptions& o = provider(x);
+        std::string_view what = keys::failure_class_name(cls.cls);
+        RG_WARN(
+            "upstream key %s of provider %s: %.*s (status %d); it is not used until it "
+            "passes a probe",
+            o.keys[x->key].id.c_str(), o.name.c_str(), static_cast<int>(what.size()), what.data(),
+            x->status);
+    }
+    if (cls.cls == keys::FailureClass::context_length && x->plan_pos < x->plan_count) {
+        x->skip_group = x->plan[x->plan_pos].group;  // never the same model again
+    }
+    if (!cls.retry_other_key && !cls.retry_fallback) {
+        give_up(x);
+        return;
+    }
+    if (!cls.retry_other_key && x->plan_pos < x->plan_count) {
+        ++x->plan_pos;  // this target cannot serve it; the next one may
+    }
+    next_attempt(x);
+}
+
+uint64_t ProxyHandler::backoff_ms(const Exchange* x) {
+    const upstream::Options& u = provider(x).upstream;
+    uint64_t d = static_cast<uint64_t>(u.backoff_base_ms) << std::min<uint8_t>(x->waits, 16);
+    d = std::min<uint64_t>(d, u.backoff_max_ms);
+    // Equal jitter: half fixed, half random, so retries from many requests spread out.
+    jitter_ = jitter_ * 6364136223846793005ull + 1442695040888963407ull;
+    uint64_t half = d / 2;
+    return half + (half > 0 ? (jitter_ >> 33) % (half + 1) : 0);
+}
+
+void ProxyHandler::wait_and_retry(Exchange* x, uint64_t at_ms) {
+    x->phase = Phase::backoff;
+    timers_.insert_sorted(&x->timer, at_ms);
+    shard_.wake_at(at_ms);
+}
+
+void ProxyHandler::on_error_answer(Exchange* x, bool reusable) {
+    http::ResponseParser& resp = x->response;
+    resp.set_body_sink(nullptr, 0);
+    http::Header headers[http::ResponseParser::headers_max];
+    for (uint32_t i = 0; i < resp.header_count(); ++i) {
+        headers[i] = resp.header(i);
+    }
+    std::span<const http::Header> list(headers, resp.header_count());
+    keys::Classification cls = keys::classify_response(
+        provider(x).type, x->status, list, x->decoded.view(), static_cast<int64_t>(wall_ms()));
+    // Kept to answer with when no attempt is left: the provider's own words, in the client's
+    // format (same format until translation). A body cut at the cap is not forwarded.
+    if (!resp.body_truncated()) {
+        x->fail_status = x->status;
+        std::swap(x->fail_body, x->decoded);
+        std::string_view type = resp.find("content-type");
+        if (type.empty() || type.size() > sizeof(x->fail_content_type)) {
+            type = error_content_type;
+        }
+        std::memcpy(x->fail_content_type, type.data(), type.size());
+        x->fail_content_type_len = static_cast<uint8_t>(type.size());
+        x->fail_retry_after_ms = cls.retry_after_ms;
+    }
+    x->decoded.clear();
+    if (x->up != nullptr) {
+        pool_.release(x->up, reusable);  // an error answer read to its end leaves it usable
+        x->up = nullptr;
+    }
+    attempt_failed(x, cls, "The upstream answered with an error");
+}
+
+void ProxyHandler::give_up(Exchange* x) {
+    shard::timer_unlink(&x->timer);
+    end_attempt(x, false);
+    if (x->fail_status != 0) {
+        ++stats_.upstream_errors;
+        // The last answer a provider gave, as it gave it.
+        http::Header headers[10];
+        size_t n = 0;
+        headers[n++] = http::Header{"x-request-id", x->id()};
+        char retry[24];
+        if (x->fail_retry_after_ms > 0) {
+            int len =
+                std::snprintf(retry, sizeof(retry), "%u", ceil_seconds(x->fail_retry_after_ms));
+            headers[n++] =
+                http::Header{"retry-after", std::string_view(retry, static_cast<size_t>(len))};
+        }
+        for (uint8_t i = 0; i < x->cors_count; ++i) {
+            headers[n++] = x->cors[i];
+        }
+        ByteBuffer& out = server_.output(x->down);
+        http::write_response(out, x->fail_status,
+                             std::string_view(x->fail_content_type, x->fail_content_type_len),
+                             x->fail_body.view(), false, std::span<const http::Header>(headers, n));
+        server::Connection* c = x->down;
+        int status = x->fail_status;
+        release_exchange(x);
+        server_.finish(c, status, false);
+        return;
+    }
+    if (x->attempts == 0) {
+        ++stats_.no_key;
+        if (x->fail_retry_after_ms > 0) {
+            char message[160];
+            std::snprintf(message, sizeof(message),
+                          "Every upstream key for this model is rate limited; retry in %u s",
+                          ceil_seconds(x->fail_retry_after_ms));
+            fail(x, ErrorKind::rate_limited, message);
+        } else {
+            fail(x, ErrorKind::overloaded,
+                 "No upstream key is available for this model (all are disabled or failing)");
+        }
+        return;
+    }
+    ++stats_.upstream_errors;
+    fail(x,
+         x->fail_class == keys::FailureClass::timeout ? ErrorKind::upstream_timeout
+                                                      : ErrorKind::upstream_error,
+         x->fail_reason);
+}
+
+}  // namespace rg::proxy
