@@ -68,7 +68,8 @@ struct Exchange final : upstream::Observer {
     bool rechunk = false;         // upstream body is close-delimited: chunk it for the client
     bool client_chunked = false;  // the client's answer uses chunked framing
     bool method_allowed = true;
-    uint8_t admin = 0;         // AdminRoute (proxy_admin.cc) on the admin listener, else 0
+    bool close = false;  // the client said Connection: close (or spoke HTTP/1.0 without keep-alive)
+    uint8_t admin = 0;   // AdminRoute (proxy_admin.cc) on the admin listener, else 0
     bool preflight = false;    // a CORS preflight the gateway answers itself
     char model_id[256] = {0};  // GET /v1/models/{id}: the id from the path
     uint16_t model_id_len = 0;

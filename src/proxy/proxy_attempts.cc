@@ -411,13 +411,14 @@ void ProxyHandler::give_up(Exchange* x) {
             headers[n++] = x->cors[i];
         }
         ByteBuffer& out = server_.output(x->down);
-        http::write_response(out, x->fail_status,
-                             std::string_view(x->fail_content_type, x->fail_content_type_len),
-                             x->fail_body.view(), false, std::span<const http::Header>(headers, n));
+        http::write_response(
+            out, x->fail_status, std::string_view(x->fail_content_type, x->fail_content_type_len),
+            x->fail_body.view(), x->close, std::span<const http::Header>(headers, n));
         server::Connection* c = x->down;
         int status = x->fail_status;
+        bool close = x->close;
         release_exchange(x);
-        server_.finish(c, status, false);
+        server_.finish(c, status, close);
         return;
     }
     if (x->attempts == 0) {

@@ -136,6 +136,7 @@ bool ProxyHandler::on_request(server::Connection* c, const http::RequestHead& he
     }
     Exchange* x = acquire_exchange(c);
     x->preflight = preflight;
+    x->close = !head.keep_alive;
     if (m.route == Route::model_get) {
         x->model_id_len = static_cast<uint16_t>(std::min(m.model.size(), sizeof(x->model_id)));
         std::memcpy(x->model_id, m.model.data(), x->model_id_len);
@@ -277,6 +278,7 @@ void ProxyHandler::keep_cors_headers(Exchange* x, const Cors& cors, const http::
 void ProxyHandler::answer_local(Exchange* x, int status, std::string_view content_type,
                                 std::string_view body, bool close,
                                 std::span<const http::Header> extra) {
+    close = close || x->close;
     http::Header headers[12];
     size_t n = 0;
     headers[n++] = http::Header{"x-request-id", x->id()};
@@ -565,7 +567,7 @@ void ProxyHandler::commit(Exchange* x) {
     }
     ByteBuffer& out = server_.output(x->down);
     http::write_response_head(out, x->status, std::span<const http::Header>(headers, n), length,
-                              false);
+                              x->close);
     if (!x->held.empty()) {
         if (x->stream) {
             http::write_chunk(out, x->held.view());
@@ -612,12 +614,13 @@ void ProxyHandler::complete(Exchange* x, bool reusable) {
     }
     end_attempt(x, true);
     int status = x->status;
+    bool close = x->close;
     if (x->up != nullptr) {
         pool_.release(x->up, reusable);
         x->up = nullptr;
     }
     release_exchange(x);
-    server_.finish(c, status, false);
+    server_.finish(c, status, close);
 }
 
 void ProxyHandler::on_closed(Exchange* x, upstream::Connection* u, int sys_errno) {

@@ -133,6 +133,20 @@ TEST_F(ProxyTest, ClientRequestIdIsKeptAndKeysRotate) {
     EXPECT_GE(count(log, "\"key\":\"sk-provider-2\""), 1) << log;
 }
 
+TEST_F(ProxyTest, ConnectionCloseFromTheClientIsHonoured) {
+    for (bool stream : {false, true}) {
+        HttpClient c;
+        ASSERT_TRUE(c.connect(gateway_->port()));
+        ASSERT_TRUE(
+            c.send(post("/v1/chat/completions", chat("gpt-4o", stream), "Connection: close\r\n")));
+        Response r;
+        ASSERT_TRUE(c.read_response(&r, 5000));
+        EXPECT_EQ(r.status, 200);
+        EXPECT_EQ(r.header("connection"), "close") << stream;
+        EXPECT_TRUE(c.wait_closed(2000)) << stream;
+    }
+}
+
 TEST_F(ProxyTest, StreamPassesEveryEventThroughToDone) {
     Response r = call(post("/v1/chat/completions", chat("gpt-4o", true)));
     ASSERT_EQ(r.status, 200);
