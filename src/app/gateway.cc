@@ -144,8 +144,9 @@ std::shared_ptr<const shard::Settings> Gateway::make_settings(
     }
     if (!snap->providers.empty()) {
         const proxy::Config* previous = settings_ != nullptr ? settings_->proxy.get() : nullptr;
-        auto proxy = proxy::build_config(snap, snap->server, snap->providers, snap->models,
-                                         snap->routing, snap->health, previous, error);
+        auto proxy =
+            proxy::build_config(snap, snap->server, snap->providers, snap->models, snap->routing,
+                                snap->health, previous, worker_count_, error);
         if (!proxy.ok()) {
             return nullptr;
         }

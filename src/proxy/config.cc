@@ -92,11 +92,23 @@ std::string models_json(const std::vector<keys::ProviderOptions>& providers,
 
 }  // namespace
 
+void KeyLoads::init(uint32_t shards, const std::vector<keys::ProviderOptions>& providers) {
+    uint32_t total = 0;
+    base_.clear();
+    for (const keys::ProviderOptions& p : providers) {
+        base_.push_back(total);
+        total += static_cast<uint32_t>(p.keys.size());
+    }
+    shards_ = shards;
+    row_lines_ = (total + per_line - 1) / per_line;
+    rows_ = std::make_unique<Line[]>(static_cast<size_t>(shards) * row_lines_);
+}
+
 Result<std::shared_ptr<const Config>> build_config(
     std::shared_ptr<const void> snapshot, const server::Options& server,
     const std::vector<keys::ProviderOptions>& providers, const std::vector<ModelOptions>& models,
     const RoutingOptions& routing, const keys::HealthOptions& health, const Config* previous,
-    std::string* error) {
+    uint32_t shards, std::string* error) {
     auto config = std::make_shared<Config>();
     config->snapshot = std::move(snapshot);
     // Key health of keys that stay (same provider name, same key id) carries over.
@@ -105,6 +117,7 @@ Result<std::shared_ptr<const Config>> build_config(
     policy.circuit_open_ms = health.circuit_open_ms;
     policy.circuit_open_max_ms = health.circuit_open_max_ms;
     policy.reprobe_ms = health.reprobe_ms;
+    config->loads.init(shards, providers);
     config->keys = keys::KeyTable::build(
         providers, previous != nullptr ? previous->keys.get() : nullptr, policy);
     for (const keys::ProviderOptions& p : providers) {

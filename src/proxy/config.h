@@ -3,6 +3,7 @@
 // read-only by every shard. Lives as long as the snapshot it was built from.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -24,6 +25,34 @@ struct ProviderRuntime {
     std::string host_header;                         // "host" or "host:port"
 };
 
+// In-flight requests and latency average of each key as each shard sees them: the
+// shard's selector numbers, mirrored here so the admin listener can sum them over shards.
+// Each shard writes only its own row (rows on separate cache lines); readers load relaxed.
+struct KeyLoad {
+    std::atomic<uint32_t> inflight{0};
+    std::atomic<uint32_t> latency_us{0};
+};
+
+class KeyLoads {
+  public:
+    void init(uint32_t shards, const std::vector<keys::ProviderOptions>& providers);
+    uint32_t shards() const { return shards_; }
+    KeyLoad& at(uint32_t shard, uint32_t p, uint32_t k) const {
+        uint32_t i = base_[p] + k;
+        return rows_[shard * row_lines_ + i / per_line].slots[i % per_line];
+    }
+
+  private:
+    static constexpr uint32_t per_line = 8;
+    struct alignas(64) Line {
+        KeyLoad slots[per_line];
+    };
+    uint32_t shards_ = 0;
+    uint32_t row_lines_ = 0;
+    std::vector<uint32_t> base_;  // per provider: index of its key 0 in a row
+    std::unique_ptr<Line[]> rows_;
+};
+
 struct Config {
     std::vector<upstream::Origin> origins;
     std::vector<ProviderRuntime> providers;
@@ -34,6 +63,7 @@ struct Config {
     // Health of every provider key (shared by all shards, lock-free), indexed like
     // `providers` and their keys.
     std::shared_ptr<keys::KeyTable> keys;
+    KeyLoads loads;
     std::unique_ptr<Cors> cors;            // null unless server.cors is set
     std::shared_ptr<const void> snapshot;  // keeps the options the pointers refer to alive
 };
@@ -45,6 +75,6 @@ Result<std::shared_ptr<const Config>> build_config(
     std::shared_ptr<const void> snapshot, const server::Options& server,
     const std::vector<keys::ProviderOptions>& providers, const std::vector<ModelOptions>& models,
     const RoutingOptions& routing, const keys::HealthOptions& health, const Config* previous,
-    std::string* error);
+    uint32_t shards, std::string* error);
 
 }  // namespace rg::proxy

@@ -158,10 +158,19 @@ void ProxyHandler::write_health_detailed(ByteBuffer& out) {
                 out.append_decimal(timed ? s.until_ms - now : 0);
                 out.append(",\"consecutive_failures\":");
                 out.append_decimal(s.consecutive_failures);
+                // Summed over shards; the latency is the mean of the shards that have one.
+                uint64_t inflight = 0, latency_sum = 0, latency_n = 0;
+                for (uint32_t w = 0; w < cfg->loads.shards(); ++w) {
+                    const KeyLoad& load = cfg->loads.at(w, p, k);
+                    inflight += load.inflight.load(std::memory_order_relaxed);
+                    uint32_t l = load.latency_us.load(std::memory_order_relaxed);
+                    latency_sum += l;
+                    latency_n += l != 0 ? 1 : 0;
+                }
                 out.append(",\"in_flight\":");
-                out.append_decimal(selector_.inflight(p, k));
+                out.append_decimal(inflight);
                 out.append(",\"latency_ewma_us\":");
-                out.append_decimal(selector_.latency_ewma_us(p, k));
+                out.append_decimal(latency_n != 0 ? latency_sum / latency_n : 0);
                 if (s.remaining_requests >= 0) {
                     out.append(",\"remaining_requests\":");
                     out.append_decimal(static_cast<uint64_t>(s.remaining_requests));

@@ -221,6 +221,7 @@ void ProxyHandler::launch(Exchange* x, const Candidate& c, uint32_t key) {
     x->key = static_cast<uint16_t>(key);
     x->key_busy = true;
     selector_.started(c.provider, key);
+    mirror_load(x->cfg, c.provider, key);
     x->attempt_start_ns = monotonic_ns();
     x->status = 0;
     build_request(x, c.model, key);
@@ -304,7 +305,19 @@ void ProxyHandler::end_attempt(Exchange* x, bool ok) {
     // nothing to give back to it.
     if (x->cfg == config_) {
         selector_.finished(x->provider, x->key, ok ? x->first_byte_us : 0, ok);
+        mirror_load(x->cfg, x->provider, x->key);
     }
+}
+
+void ProxyHandler::mirror_load(const Config* cfg, uint32_t p, uint32_t k) {
+    if (shard_.index() >= cfg->loads.shards()) {
+        return;
+    }
+    KeyLoad& load = cfg->loads.at(shard_.index(), p, k);
+    load.inflight.store(selector_.inflight(p, k), std::memory_order_relaxed);
+    uint64_t latency = selector_.latency_ewma_us(p, k);
+    load.latency_us.store(static_cast<uint32_t>(std::min<uint64_t>(latency, UINT32_MAX)),
+                          std::memory_order_relaxed);
 }
 
 void ProxyHandler::transport_failed(Exchange* x, keys::TransportFailure f, const char* reason) {

@@ -79,6 +79,7 @@ class ProxyHandler final : public server::RequestHandler {
     void attempt_failed(Exchange* x, const keys::Classification& cls, const char* reason);
     void transport_failed(Exchange* x, keys::TransportFailure f, const char* reason);
     void end_attempt(Exchange* x, bool ok);
+    void mirror_load(const Config* cfg, uint32_t p, uint32_t k);
     void give_up(Exchange* x);
     void wait_and_retry(Exchange* x, uint64_t at_ms);
     uint64_t backoff_ms(const Exchange* x);

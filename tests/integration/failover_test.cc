@@ -482,6 +482,27 @@ TEST_F(FailoverTest, ReloadUnderLoadLosesNothingAndKeepsKeyHealth) {
     EXPECT_EQ(key_state("n2"), "healthy");
 }
 
+TEST_F(FailoverTest, HealthDetailedShowsInFlightAndLatencyPerKey) {
+    start(config(mock_->port(), "{id: a, key: sk-a}"));
+    ASSERT_EQ(chat_call("gpt-4o~header_delay=20").status, 200);
+    std::string h = health();
+    EXPECT_GE(std::stoll(field(h, "latency_ewma_us")), 15000) << h;
+    EXPECT_EQ(field(h, "in_flight"), "0");
+    // A stream in progress counts until it ends.
+    HttpClient c;
+    ASSERT_TRUE(c.connect(gw_->port()));
+    ASSERT_TRUE(c.send(post("/v1/chat/completions", chat("gpt-4o~tokens=100~delay=20", true))));
+    Response head;
+    ASSERT_TRUE(c.read_response(&head, 5000, true));
+    EXPECT_EQ(field(health(), "in_flight"), "1");
+    c.close();
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (field(health(), "in_flight") != "0" && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::yield();
+    }
+    EXPECT_EQ(field(health(), "in_flight"), "0");
+}
+
 TEST_F(FailoverTest, AdminApiIsOffWithoutTheAdminKey) {
     Gateway gw(config(mock_->port(), "{id: a, key: sk-a}"));
     ASSERT_TRUE(gw.started());
