@@ -1,397 +1,29 @@
 #include "keys/classify.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
-#include <bit>
-#include <cstring>
-#include <memory>
 
+#include "keys/error_body.h"
 #include "keys/wire_time.h"
 
 namespace rg::keys {
 namespace {
 
-namespace od = simdjson::ondemand;
-
 constexpr int64_t ns_per_ms = 1'000'000;
-constexpr size_t padding_bytes = simdjson::SIMDJSON_PADDING;
-// Smallest parser and scratch capacity; grown in powers of two up to error_body_bytes_max
-// (plus repair bytes), so a thread reallocates at most five times in its life.
-constexpr size_t buffer_bytes_min = 4096;
-static_assert(std::has_single_bit(error_body_bytes_max) && error_body_bytes_max >= 4096);
-
-// --- Reading error bodies -------------------------------------------------------------
-
-// Open arrays and objects a cut body may leave that are closed for reading; deeper
-// nesting is not repaired (error envelopes nest 5 deep).
-constexpr size_t repair_depth_max = 32;
-// Bytes a repair may append: a closing quote and one closer per open level.
-constexpr size_t repair_bytes_max = repair_depth_max + 1;
-
-char closer_for(char open) {
-    return open == '{' ? '}' : open == '[' ? ']' : '\0';
-}
-
-char first_non_space(std::string_view s) {
-    size_t i = s.find_first_not_of(" \t\r\n");
-    return i == std::string_view::npos ? '\0' : s[i];
-}
-
-char last_non_space(std::string_view s) {
-    size_t i = s.find_last_not_of(" \t\r\n");
-    return i == std::string_view::npos ? '\0' : s[i];
-}
-
-// A body cut short (by the caller's 64 KiB limit, or by the upstream) would be rejected
-// whole: simdjson refuses an unclosed string, and a root whose last byte does not close
-// it. Closing the open string and brackets lets On-Demand read the fields before the cut;
-// it stops with an error where the cut was. Returns the new length (at most
-// repair_bytes_max more); `buf` has room for it.
-size_t close_truncated(char* buf, size_t len) {
-    const std::string_view body(buf, len);
-    const char open = first_non_space(body);
-    if (closer_for(open) == '\0' || last_non_space(body) == closer_for(open)) {
-        return len;  // not a container, or it ends as it began: parse as is
-    }
-    char closers[repair_depth_max];
-    size_t depth = 0;
-    bool in_string = false;
-    bool escaped = false;
-    for (char c : body) {
-        if (escaped) {
-            escaped = false;
-        } else if (in_string) {
-            escaped = c == '\\';
-            in_string = c != '"';
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
-            if (depth == repair_depth_max) {
-                return len;
-            }
-            closers[depth++] = closer_for(c);
-        } else if ((c == '}' || c == ']') && depth > 0) {
-            --depth;
-        }
-    }
-    size_t out = len;
-    if (in_string) {
-        out -= escaped ? 1 : 0;  // a lone backslash would escape the closing quote
-        buf[out++] = '"';
-    }
-    while (depth > 0) {
-        buf[out++] = closers[--depth];
-    }
-    return out;
-}
-
-// simdjson reads padding_bytes past the document and the caller's buffer promises none,
-// so bodies are copied (at most error_body_bytes_max) into a thread's padded scratch.
-class BodyReader {
-  public:
-    // Starts a document over the first error_body_bytes_max bytes of `body`.
-    bool begin(std::string_view body, od::document* doc) {
-        size_t len = std::min(body.size(), error_body_bytes_max);
-        if (len == 0 || !reserve(len + repair_bytes_max)) {
-            return false;
-        }
-        std::memcpy(scratch_.get(), body.data(), len);
-        len = close_truncated(scratch_.get(), len);
-        std::memset(scratch_.get() + len, 0, padding_bytes);
-        return parser_.iterate(scratch_.get(), len, len + padding_bytes).get(*doc) ==
-               simdjson::SUCCESS;
-    }
-
-  private:
-    bool reserve(size_t len) {
-        if (parser_.capacity() >= len && scratch_bytes_ >= len + padding_bytes) {
-            return true;
-        }
-        const size_t capacity = std::min(std::bit_ceil(std::max(len, buffer_bytes_min)),
-                                         error_body_bytes_max + repair_bytes_max);
-        if (parser_.allocate(capacity) != simdjson::SUCCESS) {
-            return false;
-        }
-        scratch_.reset(new char[capacity + padding_bytes]);
-        scratch_bytes_ = capacity + padding_bytes;
-        return true;
-    }
-
-    od::parser parser_;
-    std::unique_ptr<char[]> scratch_;
-    size_t scratch_bytes_ = 0;
-};
-
-BodyReader& thread_reader() {
-    thread_local BodyReader reader;
-    return reader;
-}
-
-// What classification needs from an error body. The views point into the thread's parser
-// and stay valid until its next document: use them within the call that read them.
-struct ErrorFacts {
-    std::string_view message;
-    std::string_view type;                  // OpenAI error.type, Anthropic error.type
-    std::string_view code;                  // OpenAI error.code (when a string)
-    std::string_view status;                // Gemini error.status (gRPC code name)
-    bool api_key_invalid = false;           // Gemini ErrorInfo reason API_KEY_*
-    bool per_day_quota = false;             // Gemini QuotaFailure naming a per-day quota
-    std::optional<int64_t> retry_delay_ns;  // Gemini RetryInfo.retryDelay
-};
-
-bool ends_with(std::string_view s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
-}
-
-// ASCII case-insensitive search; `needle` is lower case. Naive, over bounded inputs.
-bool contains(std::string_view hay, std::string_view needle) {
-    hay = hay.substr(0, error_message_bytes_max);
-    if (needle.size() > hay.size()) {
-        return false;
-    }
-    for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
-        size_t j = 0;
-        while (j < needle.size() && lower(hay[i + j]) == needle[j]) {
-            ++j;
-        }
-        if (j == needle.size()) {
-            return true;
-        }
-    }
-    return false;
-}
-
-// Position just past `needle` in `hay` (case-insensitive, `needle` lower case), or npos.
-size_t find_after(std::string_view hay, std::string_view needle) {
-    hay = hay.substr(0, error_message_bytes_max);
-    for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
-        size_t j = 0;
-        while (j < needle.size() && lower(hay[i + j]) == needle[j]) {
-            ++j;
-        }
-        if (j == needle.size()) {
-            return i + j;
-        }
-    }
-    return std::string_view::npos;
-}
-
-// A string value into *out; other types are left alone (and skipped by the iterator).
-// False on a JSON error: reading stops there and keeps what it has.
-bool read_string(od::value& value, std::string_view* out) {
-    od::json_type type;
-    if (value.type().get(type) != simdjson::SUCCESS) {
-        return false;
-    }
-    if (type != od::json_type::string) {
-        return true;
-    }
-    return value.get_string().get(*out) == simdjson::SUCCESS;
-}
-
-// Iterates an object's fields: on_field(key, value) returns false to stop.
-template <typename OnField>
-bool for_each_field(od::object object, OnField on_field) {
-    for (auto result : object) {
-        od::field field;
-        std::string_view key;
-        if (std::move(result).get(field) != simdjson::SUCCESS ||
-            field.unescaped_key().get(key) != simdjson::SUCCESS || !on_field(key, field.value())) {
-            return false;
-        }
-    }
-    return true;
-}
-
-// Calls on_object(object) for each element of an array value that is an object.
-template <typename OnObject>
-bool for_each_object(od::value& value, OnObject on_object) {
-    od::array array;
-    if (value.get_array().get(array) != simdjson::SUCCESS) {
-        return false;
-    }
-    for (auto result : array) {
-        od::value element;
-        od::json_type type;
-        if (std::move(result).get(element) != simdjson::SUCCESS ||
-            element.type().get(type) != simdjson::SUCCESS) {
-            return false;
-        }
-        od::object object;
-        if (type == od::json_type::object &&
-            (element.get_object().get(object) != simdjson::SUCCESS || !on_object(object))) {
-            return false;
-        }
-    }
-    return true;
-}
-
-bool is_array(od::value& value) {
-    od::json_type type;
-    return value.type().get(type) == simdjson::SUCCESS && type == od::json_type::array;
-}
-
-bool is_object(od::value& value) {
-    od::json_type type;
-    return value.type().get(type) == simdjson::SUCCESS && type == od::json_type::object;
-}
-
-// QuotaFailure.violations[]: a quotaId such as "GenerateRequestsPerDayPerProjectPerModel".
-bool read_violations(od::value& value, bool* per_day) {
-    return for_each_object(value, [&](od::object violation) {
-        return for_each_field(violation, [&](std::string_view key, od::value& v) {
-            std::string_view id;
-            if (key != "quotaId") {
-                return true;
-            }
-            bool ok = read_string(v, &id);
-            *per_day = *per_day || contains(id, "perday");
-            return ok;
-        });
-    });
-}
-
-// One element of Gemini's error.details[], judged by its @type once all fields are read
-// (JSON objects are unordered).
-bool read_detail(od::object detail, ErrorFacts* f) {
-    std::string_view at_type;
-    std::string_view reason;
-    std::string_view retry_delay;
-    bool per_day = false;
-    bool ok = for_each_field(detail, [&](std::string_view key, od::value& v) {
-        if (key == "@type") {
-            return read_string(v, &at_type);
-        }
-        if (key == "reason") {
-            return read_string(v, &reason);
-        }
-        if (key == "retryDelay") {
-            return read_string(v, &retry_delay);
-        }
-        if (key == "violations" && is_array(v)) {
-            return read_violations(v, &per_day);
-        }
-        return true;
-    });
-    if (ends_with(at_type, "google.rpc.RetryInfo") && !retry_delay.empty()) {
-        // Protobuf Duration JSON ("34s", "1.5s") is a subset of Go durations.
-        f->retry_delay_ns = parse_go_duration_ns(retry_delay);
-    } else if (ends_with(at_type, "google.rpc.ErrorInfo")) {
-        f->api_key_invalid = f->api_key_invalid || reason.starts_with("API_KEY_");
-    } else if (ends_with(at_type, "google.rpc.QuotaFailure")) {
-        f->per_day_quota = f->per_day_quota || per_day;
-    }
-    return ok;
-}
-
-// The error object of all three envelopes: OpenAI {message,type,param,code}, Anthropic
-// {type,message}, Gemini {code,message,status,details}.
-bool read_error_object(od::object error, ErrorFacts* f) {
-    return for_each_field(error, [&](std::string_view key, od::value& v) {
-        if (key == "message") {
-            return read_string(v, &f->message);
-        }
-        if (key == "type") {
-            return read_string(v, &f->type);
-        }
-        if (key == "code") {
-            return read_string(v, &f->code);  // Gemini's numeric code repeats the status
-        }
-        if (key == "status") {
-            return read_string(v, &f->status);
-        }
-        if (key == "details" && is_array(v)) {
-            return for_each_object(v, [&](od::object d) { return read_detail(d, f); });
-        }
-        return true;
-    });
-}
-
-// The top-level object: {"error":{...}} (Anthropic adds "type":"error"), {"error":"text"},
-// or, from some OpenAI-compatible servers, the fields at the top ({"object":"error",
-// "message":...,"type":...,"code":...}); those count only without an error object.
-void read_top(od::object top, ErrorFacts* f) {
-    ErrorFacts flat;
-    bool nested = false;
-    for_each_field(top, [&](std::string_view key, od::value& v) {
-        if (key == "error") {
-            if (is_object(v)) {
-                od::object error;
-                nested = true;
-                return v.get_object().get(error) == simdjson::SUCCESS &&
-                       read_error_object(error, f);
-            }
-            return read_string(v, &flat.message);
-        }
-        if (key == "message") {
-            return read_string(v, &flat.message);
-        }
-        if (key == "type") {
-            return read_string(v, &flat.type);
-        }
-        if (key == "code") {
-            return read_string(v, &flat.code);
-        }
-        return true;
-    });
-    if (!nested) {
-        *f = flat;
-    }
-}
-
-// The top-level object, or the first element of a top-level array (Google front-ends
-// sometimes wrap the error as [{"error":...}]).
-bool first_object(od::document& doc, od::object* out) {
-    od::json_type type;
-    if (doc.type().get(type) != simdjson::SUCCESS) {
-        return false;
-    }
-    if (type == od::json_type::object) {
-        return doc.get_object().get(*out) == simdjson::SUCCESS;
-    }
-    od::array array;
-    if (type != od::json_type::array || doc.get_array().get(array) != simdjson::SUCCESS) {
-        return false;
-    }
-    for (auto result : array) {
-        od::value element;
-        return std::move(result).get(element) == simdjson::SUCCESS && is_object(element) &&
-               element.get_object().get(*out) == simdjson::SUCCESS;
-    }
-    return false;
-}
-
-// Reads what it can; a body that is not JSON, or breaks off, yields what came before.
-ErrorFacts read_error_body(std::string_view body) {
-    ErrorFacts f;
-    od::document doc;
-    od::object top;
-    if (thread_reader().begin(body, &doc) && first_object(doc, &top)) {
-        read_top(top, &f);
-    }
-    return f;
-}
 
 // --- Headers ----------------------------------------------------------------------------
 
 // Rate-limit buckets in header order: OpenAI uses the first two.
 enum Bucket : uint8_t { requests = 0, tokens, input_tokens, output_tokens, bucket_count };
 
-constexpr std::string_view openai_remaining[] = {"x-ratelimit-remaining-requests",
-                                                 "x-ratelimit-remaining-tokens"};
-constexpr std::string_view openai_reset[] = {"x-ratelimit-reset-requests",
-                                             "x-ratelimit-reset-tokens"};
+// Names after their common prefix, which is compared once per header.
+constexpr std::string_view openai_prefix = "x-ratelimit-";
+constexpr std::string_view openai_remaining[] = {"remaining-requests", "remaining-tokens"};
+constexpr std::string_view openai_reset[] = {"reset-requests", "reset-tokens"};
+constexpr std::string_view anthropic_prefix = "anthropic-ratelimit-";
 constexpr std::string_view anthropic_remaining[] = {
-    "anthropic-ratelimit-requests-remaining", "anthropic-ratelimit-tokens-remaining",
-    "anthropic-ratelimit-input-tokens-remaining", "anthropic-ratelimit-output-tokens-remaining"};
-constexpr std::string_view anthropic_reset[] = {
-    "anthropic-ratelimit-requests-reset", "anthropic-ratelimit-tokens-reset",
-    "anthropic-ratelimit-input-tokens-reset", "anthropic-ratelimit-output-tokens-reset"};
+    "requests-remaining", "tokens-remaining", "input-tokens-remaining", "output-tokens-remaining"};
+constexpr std::string_view anthropic_reset[] = {"requests-reset", "tokens-reset",
+                                                "input-tokens-reset", "output-tokens-reset"};
 
 // The hint headers of one answer, values trimmed; the first of duplicates wins.
 struct HintHeaders {
@@ -412,6 +44,25 @@ std::string_view trim(std::string_view v) {
     return v;
 }
 
+// ASCII case-insensitive equality against a lower-case constant. Inline: header scans run
+// on every answer and most names share a 12-20 byte prefix.
+inline bool equals_lower(std::string_view s, std::string_view lower) {
+    if (s.size() != lower.size()) {
+        return false;
+    }
+    for (size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c) != lower[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool starts_with_ci(std::string_view name, std::string_view prefix) {
+    return name.size() > prefix.size() && equals_lower(name.substr(0, prefix.size()), prefix);
+}
+
 void set_once(std::string_view* slot, std::string_view value) {
     if (slot->data() == nullptr) {
         *slot = value;
@@ -423,7 +74,7 @@ template <size_t N>
 bool match_bucket(const std::string_view (&names)[N], std::string_view name, std::string_view value,
                   std::string_view* slots) {
     for (size_t i = 0; i < N; ++i) {
-        if (http::equals_ignore_case(name, names[i])) {
+        if (equals_lower(name, names[i])) {
             set_once(&slots[i], value);
             return true;
         }
@@ -431,23 +82,31 @@ bool match_bucket(const std::string_view (&names)[N], std::string_view name, std
     return false;
 }
 
+void scan_header(ProviderType type, std::string_view name, std::string_view value, HintHeaders* h) {
+    if (equals_lower(name, "retry-after-ms")) {
+        set_once(&h->retry_after_ms, value);
+    } else if (equals_lower(name, "retry-after")) {
+        set_once(&h->retry_after, value);
+    } else if (equals_lower(name, "x-should-retry")) {
+        set_once(&h->should_retry, value);
+    } else if (type == ProviderType::openai && starts_with_ci(name, openai_prefix)) {
+        name.remove_prefix(openai_prefix.size());
+        match_bucket(openai_remaining, name, value, h->remaining) ||
+            match_bucket(openai_reset, name, value, h->reset);
+    } else if (type == ProviderType::anthropic && starts_with_ci(name, anthropic_prefix)) {
+        name.remove_prefix(anthropic_prefix.size());
+        match_bucket(anthropic_remaining, name, value, h->remaining) ||
+            match_bucket(anthropic_reset, name, value, h->reset);
+    }
+}
+
 HintHeaders scan_headers(ProviderType type, std::span<const http::Header> headers) {
     HintHeaders h;
     for (const http::Header& header : headers) {
-        const std::string_view name = header.name;
-        const std::string_view value = trim(header.value);
-        if (http::equals_ignore_case(name, "retry-after-ms")) {
-            set_once(&h.retry_after_ms, value);
-        } else if (http::equals_ignore_case(name, "retry-after")) {
-            set_once(&h.retry_after, value);
-        } else if (http::equals_ignore_case(name, "x-should-retry")) {
-            set_once(&h.should_retry, value);
-        } else if (type == ProviderType::openai) {
-            match_bucket(openai_remaining, name, value, h.remaining) ||
-                match_bucket(openai_reset, name, value, h.reset);
-        } else if (type == ProviderType::anthropic) {
-            match_bucket(anthropic_remaining, name, value, h.remaining) ||
-                match_bucket(anthropic_reset, name, value, h.reset);
+        // Every name of interest starts with r, x or a: most headers stop here.
+        const char first = static_cast<char>(header.name.empty() ? 0 : header.name[0] | 0x20);
+        if (first == 'r' || first == 'x' || first == 'a') {
+            scan_header(type, header.name, trim(header.value), &h);
         }
     }
     return h;
@@ -544,7 +203,7 @@ std::optional<int64_t> generic_hint_ms(const HintHeaders& h, int64_t now_ms) {
 
 // OpenAI's 429 message: "... Please try again in 1.24s. Visit ...".
 std::optional<int64_t> message_hint_ms(std::string_view message) {
-    const size_t at = find_after(message, "try again in ");
+    const size_t at = find_after_ci(message, "try again in ");
     if (at == std::string_view::npos) {
         return std::nullopt;
     }
@@ -614,7 +273,7 @@ bool is_quota(ProviderType type, int status, const ErrorFacts& f) {
                    f.code == "billing_hard_limit_reached";
         case ProviderType::anthropic:
             // billing_error is a 402, but a 400 "Your credit balance is too low" is seen too.
-            return f.type == "billing_error" || contains(f.message, "credit balance");
+            return f.type == "billing_error" || contains_ci(f.message, "credit balance");
         case ProviderType::gemini:
             // RESOURCE_EXHAUSTED names the quota it hit: a per-day one will not clear soon.
             // Per-minute quotas are rate limits, with or without RetryInfo.
@@ -628,13 +287,13 @@ bool is_context_length(ProviderType type, const ErrorFacts& f) {
         case ProviderType::openai:
             // vLLM and other OpenAI-compatible servers send only the message.
             return f.code == "context_length_exceeded" ||
-                   contains(f.message, "maximum context length");
+                   contains_ci(f.message, "maximum context length");
         case ProviderType::anthropic:
-            return contains(f.message, "prompt is too long") ||
-                   contains(f.message, "exceed context limit");
+            return contains_ci(f.message, "prompt is too long") ||
+                   contains_ci(f.message, "exceed context limit");
         case ProviderType::gemini:
-            return contains(f.message, "input token count") ||
-                   contains(f.message, "exceeds the maximum number of tokens");
+            return contains_ci(f.message, "input token count") ||
+                   contains_ci(f.message, "exceeds the maximum number of tokens");
     }
     return false;
 }
@@ -646,7 +305,7 @@ bool is_content_policy(ProviderType type, const ErrorFacts& f) {
             return f.code == "content_policy_violation" || f.code == "content_filter" ||
                    f.type == "content_policy_violation";
         case ProviderType::anthropic:
-            return contains(f.message, "content filtering");
+            return contains_ci(f.message, "content filtering");
         case ProviderType::gemini:
             return false;  // a blocked prompt is a 200 (classify_success)
     }
@@ -660,7 +319,7 @@ bool is_overloaded(int status, const ErrorFacts& f) {
     // OpenAI "engine is currently overloaded" / slow_down, Gemini UNAVAILABLE "The model is
     // overloaded": capacity, not a fault. A bare 503 from a proxy in front counts as server.
     return status == 503 && (f.status == "UNAVAILABLE" || f.code == "slow_down" ||
-                             contains(f.message, "overloaded"));
+                             contains_ci(f.message, "overloaded"));
 }
 
 FailureClass classify_status(ProviderType type, int status, const ErrorFacts& f) {
@@ -718,36 +377,7 @@ Classification classify_response(ProviderType type, int status,
 }
 
 std::optional<Classification> classify_success(ProviderType type, std::string_view body) {
-    if (type != ProviderType::gemini) {
-        return std::nullopt;
-    }
-    od::document doc;
-    od::object top;
-    if (!thread_reader().begin(body, &doc) || !first_object(doc, &top)) {
-        return std::nullopt;
-    }
-    std::string_view block_reason;
-    bool candidates = false;
-    bool ok = for_each_field(top, [&](std::string_view key, od::value& v) {
-        if (key == "candidates" && is_array(v)) {
-            od::array array;
-            size_t n = 0;
-            bool counted = v.get_array().get(array) == simdjson::SUCCESS &&
-                           array.count_elements().get(n) == simdjson::SUCCESS;
-            candidates = counted && n > 0;
-            return counted;
-        }
-        if (key == "promptFeedback" && is_object(v)) {
-            od::object feedback;
-            return v.get_object().get(feedback) == simdjson::SUCCESS &&
-                   for_each_field(feedback, [&](std::string_view k, od::value& fv) {
-                       return k != "blockReason" || read_string(fv, &block_reason);
-                   });
-        }
-        return true;
-    });
-    // A truncated body that never showed its candidates is not judged blocked.
-    if (!ok || candidates || block_reason.empty() || block_reason == "BLOCK_REASON_UNSPECIFIED") {
+    if (type != ProviderType::gemini || read_gemini_block_reason(body).empty()) {
         return std::nullopt;
     }
     return make(FailureClass::content_policy);

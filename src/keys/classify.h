@@ -1,8 +1,8 @@
 // Classification of one failed upstream attempt (keys/failure_class.h) and the provider's
 // retry and rate-limit hints. Decided once per attempt; key health, retries and metrics
 // read the result. Pure functions of their inputs; callable on any shard. Error bodies are
-// read with simdjson On-Demand from a thread-local padded copy (the caller's buffer has no
-// guaranteed padding); warm, a thread classifies without allocating.
+// read by keys/error_body.h (simdjson On-Demand over a thread-local padded copy); warm, a
+// thread classifies without allocating.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "http/request_head.h"
+#include "keys/error_body.h"
 #include "keys/failure_class.h"
 #include "keys/options.h"
 
@@ -19,12 +20,6 @@ namespace rg::keys {
 // Longest hint accepted: a reset further away than a day is a broken header or a daily
 // quota, and parking a key for longer than that is the key table's decision, not a hint's.
 inline constexpr uint64_t retry_after_ms_max = 24ull * 3600 * 1000;
-// Bytes of an error body read; the rest is ignored (real error bodies are under 2 KiB).
-inline constexpr size_t error_body_bytes_max = 64 * 1024;
-// Bytes of an error message searched for markers ("prompt is too long", ...): bounds the
-// cost of substring scans over a hostile 64 KiB message.
-inline constexpr size_t error_message_bytes_max = 2048;
-
 struct Classification {
     FailureClass cls = FailureClass::server;
     bool retry_other_key = false;  // another key of the same provider may serve it
