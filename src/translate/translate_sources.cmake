@@ -1,1 +1,20 @@
-set(RG_TRANSLATE_SOURCES translate_placeholder.cc)
+# Translator sources: the canonical IR and, per format, request and answer parsers and
+# emitters (README.md). The stream framing lists its own files in stream_sources.cmake.
+set(RG_TRANSLATE_SOURCES
+  anthropic_emit.cc
+  anthropic_request.cc
+  anthropic_response.cc
+  arena.cc
+  common.cc
+  error_translate.cc
+  gemini_emit.cc
+  gemini_request.cc
+  gemini_response.cc
+  ir.cc
+  json_read.cc
+  openai_chat_emit.cc
+  openai_chat_request.cc
+  openai_chat_response.cc
+  responses_stub.cc
+  schema.cc
+  translate.cc)
