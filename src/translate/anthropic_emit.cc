@@ -87,9 +87,10 @@ class TurnEmitter {
   private:
     void flush(const Turn& t, bool* first) {
         if (*first && t.role == Role::assistant) {
-            begin_turn(Role::user);
-            write_text(placeholder_text);
-            end_turn();
+            w_.begin_object();
+            w_.field("role", "user");
+            w_.field("content", placeholder_text);
+            w_.end_object();
         }
         *first = false;
         if (t.role == Role::user) {
@@ -189,8 +190,37 @@ class TurnEmitter {
         pending_calls_ = 0;
     }
 
+    // The turn's only block when it is a text: sent as a plain string, as SDKs do.
+    const Block* single_text(const Turn& t) {
+        const Block* only = nullptr;
+        uint32_t n = 0;
+        each_block(t, [&](const Block& b, uint32_t) {
+            only = &b;
+            ++n;
+        });
+        return n == 1 && only->kind == BlockKind::text ? only : nullptr;
+    }
+
+    bool write_string_turn(const Turn& t) {
+        const Block* text = single_text(t);
+        if (text == nullptr || (t.role == Role::user && pending_calls_ > 0)) {
+            return false;
+        }
+        w_.begin_object();
+        w_.field("role", t.role == Role::user ? "user" : "assistant");
+        w_.field("content", text->text);
+        w_.end_object();
+        if (t.role == Role::assistant) {
+            pending_calls_ = 0;
+        }
+        return true;
+    }
+
     // Tool results first, then the rest (§1.2: tool_result blocks come before any text).
     void user_turn(const Turn& t) {
+        if (write_string_turn(t)) {
+            return;
+        }
         begin_turn(Role::user);
         each_block(t, [&](const Block& b, uint32_t) {
             if (b.kind != BlockKind::tool_result) {
@@ -219,6 +249,9 @@ class TurnEmitter {
 
     // Thinking first, then text, then tool_use (the order Anthropic answers in).
     void assistant_turn(const Turn& t) {
+        if (write_string_turn(t)) {
+            return;
+        }
         begin_turn(Role::assistant);
         each_block(t, [&](const Block& b, uint32_t) {
             if (b.kind == BlockKind::thinking) {

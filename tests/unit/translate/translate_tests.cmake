@@ -6,10 +6,15 @@ set(translate_test_sources
   ${CMAKE_CURRENT_LIST_DIR}/translate_test.cc)
 rg_test(translate_test SOURCES ${translate_test_sources} DEPS rg_translate)
 target_compile_definitions(translate_test PRIVATE
-  RG_TRANSLATE_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data/translate")
+  RG_TRANSLATE_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data/translate"
+  RG_SPEC_FIXTURES_DIR="${PROJECT_SOURCE_DIR}/tests/data/translate/fixtures")
 # Allocation counting replaces operator new, which the sanitizers' allocator owns: built
 # only where it can run.
 if(NOT RG_SANITIZE AND NOT RG_TSAN AND NOT RG_FUZZ)
   rg_test(translate_no_alloc_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/no_alloc_test.cc
-    DEPS rg_translate)
+    ${CMAKE_CURRENT_LIST_DIR}/json_equal.cc DEPS rg_translate)
+  target_compile_definitions(translate_no_alloc_test PRIVATE
+    RG_TRANSLATE_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data/translate")
+  target_link_options(translate_no_alloc_test PRIVATE
+    -Wl,--wrap=malloc -Wl,--wrap=free -Wl,--wrap=calloc -Wl,--wrap=realloc)
 endif()
