@@ -15,6 +15,8 @@ set(RG_TRANSLATE_SOURCES
   openai_chat_emit.cc
   openai_chat_request.cc
   openai_chat_response.cc
-  responses_stub.cc
+  responses_emit.cc
+  responses_request.cc
+  responses_response.cc
   schema.cc
   translate.cc)
