@@ -13,8 +13,11 @@
 #include "keys/failure_class.h"
 #include "proxy/client_format.h"
 #include "shard/timer_list.h"
+#include "translate/arena.h"
+#include "translate/ir.h"
 #include "translate/sse_decoder.h"
 #include "translate/stream_sentinel.h"
+#include "translate/translate.h"
 #include "upstream/options.h"
 #include "upstream/pool.h"
 
@@ -68,6 +71,7 @@ struct Exchange final : upstream::Observer {
     bool rechunk = false;         // upstream body is close-delimited: chunk it for the client
     bool client_chunked = false;  // the client's answer uses chunked framing
     bool method_allowed = true;
+    bool gemini_sse = false;  // Gemini stream route with ?alt=sse (else the JSON array form)
     bool close = false;  // the client said Connection: close (or spoke HTTP/1.0 without keep-alive)
     uint8_t admin = 0;   // AdminRoute (proxy_admin.cc) on the admin listener, else 0
     bool preflight = false;    // a CORS preflight the gateway answers itself
@@ -114,6 +118,20 @@ struct Exchange final : upstream::Observer {
     translate::SseDecoder sse;
     translate::StreamSentinel sentinel{translate::StreamFormat::openai_chat};
     bool finish_seen = false;  // an OpenAI chunk with a finish_reason went by
+    bool raw_stream = false;   // a stream passed through uninspected (Gemini's JSON array)
+
+    // Translation between formats (translate/): the client's request as IR, parsed once
+    // when the first attempt needs it; the current attempt's upstream format.
+    translate::Format client_format = translate::Format::openai_chat;
+    translate::Format upstream_format = translate::Format::openai_chat;
+    bool translated = false;  // the current attempt translates
+    bool ir_parsed = false;
+    translate::Arena request_arena;
+    translate::Arena response_arena;
+    translate::Request ir;
+    translate::Response ir_response;
+    translate::Format fail_format = translate::Format::openai_chat;  // of fail_body
+    const char* translate_error = nullptr;  // why the request could not be translated
 
     // The last failed attempt, answered when no attempt is left.
     keys::FailureClass fail_class = keys::FailureClass::transport;

@@ -16,26 +16,45 @@
 namespace rg::proxy {
 namespace {
 
-// The part of the client's path the provider's base_url replaces: "/v1".
-constexpr std::string_view openai_prefix = "/v1";
+// Failures worth trying again on a key that already failed (after a backoff): the
+// provider may well answer the same request a moment later.
+}  // namespace
 
-std::string_view route_path(Route r) {
-    switch (r) {
-        case Route::chat_completions:
-            return "/v1/chat/completions";
-        case Route::completions:
-            return "/v1/completions";
-        case Route::embeddings:
-            return "/v1/embeddings";
+translate::Format client_format_of(Route route) {
+    switch (route) {
         case Route::responses:
-            return "/v1/responses";
+            return translate::Format::openai_responses;
+        case Route::anthropic_messages:
+        case Route::anthropic_count_tokens:
+            return translate::Format::anthropic;
+        case Route::gemini_generate:
+        case Route::gemini_stream_generate:
+        case Route::gemini_count_tokens:
+            return translate::Format::gemini;
         default:
-            return "";
+            return translate::Format::openai_chat;
     }
 }
 
-// Failures worth trying again on a key that already failed (after a backoff): the
-// provider may well answer the same request a moment later.
+translate::Format upstream_format_of(const keys::ProviderOptions& o, translate::Format client) {
+    switch (o.type) {
+        case keys::ProviderType::anthropic:
+            return translate::Format::anthropic;
+        case keys::ProviderType::gemini:
+            return translate::Format::gemini;
+        case keys::ProviderType::openai:
+            break;
+    }
+    // An `api: chat` upstream is OpenAI's full API, which serves Responses too: a Responses
+    // client passes through. `api: responses` serves only Responses: chat is translated.
+    if (client == translate::Format::openai_responses || o.api == keys::Api::responses) {
+        return translate::Format::openai_responses;
+    }
+    return translate::Format::openai_chat;
+}
+
+namespace {
+
 bool transient(keys::FailureClass c) {
     return c == keys::FailureClass::server || c == keys::FailureClass::overloaded ||
            c == keys::FailureClass::transport || c == keys::FailureClass::timeout;
@@ -54,6 +73,20 @@ void ProxyHandler::start_upstream(Exchange* x) {
         return;
     }
     x->scan = *scanned;
+    x->client_format = client_format_of(x->route);
+    x->ir_parsed = false;
+    if (x->route == Route::gemini_generate || x->route == Route::gemini_stream_generate) {
+        // Gemini names the model in the path; the body has none to rewrite.
+        std::string_view model(x->model_id, x->model_id_len);
+        if (model.size() > sizeof(x->scan.model_text)) {
+            model = model.substr(0, sizeof(x->scan.model_text));
+        }
+        std::memcpy(x->scan.model_text, model.data(), model.size());
+        x->scan.model_size = static_cast<uint16_t>(model.size());
+        x->scan.has_model = !model.empty();
+        x->scan.stream = x->route == Route::gemini_stream_generate;
+        x->scan.model_token = json::ByteRange{};
+    }
     if (!x->scan.has_model) {
         fail(x, ErrorKind::invalid_request, "The request body has no \"model\"");
         return;
@@ -77,8 +110,9 @@ void ProxyHandler::start_upstream(Exchange* x) {
     build_plan(x, r);
     if (x->plan_count == 0) {
         fail(x, ErrorKind::invalid_request,
-             "This model is served by a provider of another API format; translation between "
-             "formats is not available in this build yet",
+             "This model is served by a provider of another API format, and this build "
+             "translates between formats only for answers that are not streamed (and not for "
+             "completions or embeddings)",
              501);
         return;
     }
@@ -90,12 +124,20 @@ void ProxyHandler::start_upstream(Exchange* x) {
 
 void ProxyHandler::build_plan(Exchange* x, const Resolution& r) {
     const Config& cfg = *x->cfg;
+    // Chat, Responses, Messages and generateContent translate between one another when
+    // the answer is not streamed (stream translation arrives later); completions and
+    // embeddings go only to an OpenAI Chat Completions upstream.
+    bool translatable =
+        !x->scan.stream &&
+        (x->route == Route::chat_completions || x->route == Route::responses ||
+         x->route == Route::anthropic_messages || x->route == Route::gemini_generate);
     auto add = [&](const ResolvedTarget& t, uint8_t group) {
-        // Same-format passthrough only, until translation: an OpenAI route goes to OpenAI
-        // (Chat Completions) upstreams.
         const keys::ProviderOptions& o = *cfg.providers[t.provider].options;
-        if (o.type != keys::ProviderType::openai || o.api != keys::Api::chat ||
-            x->plan_count == plan_max) {
+        bool same = upstream_format_of(o, x->client_format) == x->client_format &&
+                    (x->route != Route::completions && x->route != Route::embeddings
+                         ? true
+                         : o.type == keys::ProviderType::openai && o.api == keys::Api::chat);
+        if ((!same && !translatable) || x->plan_count == plan_max) {
             return;
         }
         x->plan[x->plan_count++] = Candidate{t.provider, group, t.model};
@@ -224,7 +266,14 @@ void ProxyHandler::launch(Exchange* x, const Candidate& c, uint32_t key) {
     mirror_load(x->cfg, c.provider, key);
     x->attempt_start_ns = monotonic_ns();
     x->status = 0;
+    x->translate_error = nullptr;
     build_request(x, c.model, key);
+    if (x->translate_error != nullptr) {
+        // The client's request has no equivalent in the upstream's format.
+        end_attempt(x, false);
+        fail(x, ErrorKind::invalid_request, x->translate_error);
+        return;
+    }
     int err = 0;
     upstream::Connection* u = pool_.acquire(x->cfg->providers[x->provider].origin, x, &err);
     if (u == nullptr) {
@@ -244,15 +293,44 @@ void ProxyHandler::launch(Exchange* x, const Candidate& c, uint32_t key) {
 void ProxyHandler::build_request(Exchange* x, std::string_view upstream_model, uint32_t key) {
     const ProviderRuntime& p = x->cfg->providers[x->provider];
     const keys::ProviderOptions& o = *p.options;
-    std::string_view path = route_path(x->route);  // "/v1/chat/completions"
-    if (path.substr(0, openai_prefix.size()) == openai_prefix) {
-        path.remove_prefix(openai_prefix.size());
+    x->upstream_format = upstream_format_of(o, x->client_format);
+    x->translated = x->upstream_format != x->client_format;
+    scratch_.clear();
+    const ByteBuffer* body = &x->body;
+    if (x->translated) {
+        // The client's body as IR (once per request), then in the upstream's format.
+        if (!x->ir_parsed) {
+            x->request_arena.reset();
+            translate::ParseOptions po;
+            po.gemini_model = x->scan.model();
+            Result<void> parsed = translate::parse_request(x->client_format, x->body.view(), po,
+                                                           x->request_arena, &x->ir);
+            if (!parsed.ok()) {
+                x->request.clear();
+                x->translate_error = parsed.error().context;
+                return;
+            }
+            x->ir_parsed = true;
+        }
+        translate::EmitOptions eo;
+        eo.model = upstream_model;
+        Result<void> emitted =
+            translate::emit_request(x->upstream_format, x->ir, eo, x->request_arena, scratch_);
+        if (!emitted.ok()) {
+            x->request.clear();
+            x->translate_error = emitted.error().context;
+            return;
+        }
+        body = &scratch_;
+    } else if (x->upstream_format != translate::Format::gemini &&
+               upstream_model != x->scan.model()) {
+        json::rewrite_model(x->body.view(), x->scan, upstream_model, scratch_);
+        body = &scratch_;
     }
     ByteBuffer& r = x->request;
     r.clear();
     r.append("POST ");
-    r.append(o.url.path_prefix);
-    r.append(path);
+    append_upstream_path(r, o, x, upstream_model);
     r.append(" HTTP/1.1\r\nHost: ");
     r.append(p.host_header);
     r.append("\r\n");
@@ -274,16 +352,59 @@ void ProxyHandler::build_request(Exchange* x, std::string_view upstream_model, u
     r.append("x-request-id: ");
     r.append(x->id());
     r.append("\r\n");
-    bool rewrite = upstream_model != x->scan.model();
-    if (rewrite) {
-        scratch_.clear();
-        json::rewrite_model(x->body.view(), x->scan, upstream_model, scratch_);
+    if (x->translated) {
+        r.append("Content-Type: application/json\r\n");
     }
-    const ByteBuffer& body = rewrite ? scratch_ : x->body;
     r.append("Content-Length: ");
-    r.append_decimal(body.size());
+    r.append_decimal(body->size());
     r.append("\r\n\r\n");
-    r.append(body.view());
+    r.append(body->view());
+}
+
+void ProxyHandler::append_upstream_path(ByteBuffer& r, const keys::ProviderOptions& o,
+                                        const Exchange* x, std::string_view model) const {
+    Route route = x->route;
+    r.append(o.url.path_prefix);
+    std::string_view prefix = o.url.path_prefix;
+    auto versioned = [&](std::string_view version) {
+        // The contract's Anthropic and Gemini base URLs carry no version; a base URL that
+        // does (a compatible service at ".../v1") keeps its own.
+        size_t slash = prefix.rfind('/');
+        std::string_view last = slash == std::string_view::npos ? "" : prefix.substr(slash);
+        if (last.substr(0, 3) != "/v1") {
+            r.append(version);
+        }
+    };
+    switch (x->upstream_format) {
+        case translate::Format::openai_chat:
+            if (route == Route::completions) {
+                r.append("/completions");
+            } else if (route == Route::embeddings) {
+                r.append("/embeddings");
+            } else {
+                r.append("/chat/completions");
+            }
+            return;
+        case translate::Format::openai_responses:
+            r.append("/responses");
+            return;
+        case translate::Format::anthropic:
+            versioned("/v1");
+            r.append("/messages");
+            return;
+        case translate::Format::gemini:
+            versioned("/v1beta");
+            r.append("/models/");
+            r.append(model);
+            if (route != Route::gemini_stream_generate) {
+                r.append(":generateContent");
+            } else {
+                // Same-format stream: the form the client asked for (SSE or the JSON array).
+                r.append(x->gemini_sse ? ":streamGenerateContent?alt=sse"
+                                       : ":streamGenerateContent");
+            }
+            return;
+    }
 }
 
 void ProxyHandler::send_request(Exchange* x) {
@@ -387,6 +508,7 @@ void ProxyHandler::on_error_answer(Exchange* x, bool reusable) {
     // format (same format until translation). A body cut at the cap is not forwarded.
     if (!resp.body_truncated()) {
         x->fail_status = x->status;
+        x->fail_format = x->upstream_format;
         std::swap(x->fail_body, x->decoded);
         std::string_view type = resp.find("content-type");
         if (type.empty() || type.size() > sizeof(x->fail_content_type)) {
@@ -424,6 +546,17 @@ void ProxyHandler::give_up(Exchange* x) {
             headers[n++] = x->cors[i];
         }
         ByteBuffer& out = server_.output(x->down);
+        if (x->fail_format != x->client_format) {
+            // The provider's error in the client's envelope and status (wire-formats §3).
+            scratch_.clear();
+            x->response_arena.reset();
+            x->fail_status =
+                translate::translate_error(x->fail_format, x->client_format, x->fail_status,
+                                           x->fail_body.view(), x->response_arena, scratch_);
+            std::swap(x->fail_body, scratch_);
+            std::memcpy(x->fail_content_type, "application/json", 16);
+            x->fail_content_type_len = 16;
+        }
         http::write_response(
             out, x->fail_status, std::string_view(x->fail_content_type, x->fail_content_type_len),
             x->fail_body.view(), x->close, std::span<const http::Header>(headers, n));
@@ -453,6 +586,45 @@ void ProxyHandler::give_up(Exchange* x) {
          x->fail_class == keys::FailureClass::timeout ? ErrorKind::upstream_timeout
                                                       : ErrorKind::upstream_error,
          x->fail_reason);
+}
+
+}  // namespace rg::proxy
+
+namespace rg::proxy {
+
+void ProxyHandler::complete_translated(Exchange* x, bool reusable) {
+    x->response.set_body_sink(nullptr, 0);
+    x->response_arena.reset();
+    Result<void> parsed = translate::parse_response(x->upstream_format, x->decoded.view(),
+                                                    x->response_arena, &x->ir_response);
+    char token[sizeof(x->request_id)];
+    std::string_view id = x->id();
+    size_t n = 0;
+    for (char ch : id) {  // answer ids are minted from it: keep [A-Za-z0-9_-]
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                  (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+        token[n++] = ok ? ch : '_';
+    }
+    scratch_.clear();
+    if (parsed.ok()) {
+        translate::ResponseOptions ro;
+        ro.model = x->scan.model();
+        ro.id_token = std::string_view(token, n);
+        ro.created_s = static_cast<int64_t>(wall_ms() / 1000);
+        parsed = translate::emit_response(x->client_format, x->ir_response, ro, x->response_arena,
+                                          scratch_);
+    }
+    if (!parsed.ok()) {
+        ++stats_.upstream_errors;
+        fail(x, ErrorKind::upstream_error, "The upstream's answer could not be translated");
+        return;
+    }
+    end_attempt(x, true);
+    if (x->up != nullptr) {
+        pool_.release(x->up, reusable);
+        x->up = nullptr;
+    }
+    answer_local(x, x->status, "application/json", scratch_.view(), false);
 }
 
 }  // namespace rg::proxy

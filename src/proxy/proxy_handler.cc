@@ -33,9 +33,10 @@ constexpr size_t stream_probe_max = 64 * 1024;
 constexpr size_t hold_max = 4 * 1024 * 1024;
 constexpr size_t error_body_max = 256 * 1024;
 
-bool is_openai_generation(Route r) {
+bool is_generation(Route r) {
     return r == Route::chat_completions || r == Route::completions || r == Route::embeddings ||
-           r == Route::responses;
+           r == Route::responses || r == Route::anthropic_messages || r == Route::gemini_generate ||
+           r == Route::gemini_stream_generate;
 }
 
 }  // namespace
@@ -90,7 +91,7 @@ Exchange* ProxyHandler::acquire_exchange(server::Connection* c) {
     x->rechunk = x->client_chunked = x->preflight = false;
     x->plan_count = x->plan_pos = x->attempts = x->waits = 0;
     x->skip_group = 0xff;
-    x->retry_tried = x->key_busy = x->stream = false;
+    x->retry_tried = x->key_busy = x->stream = x->raw_stream = x->translated = false;
     x->fail_status = 0;
     x->fail_reason = "";
     x->fail_retry_after_ms = 0;
@@ -137,7 +138,9 @@ bool ProxyHandler::on_request(server::Connection* c, const http::RequestHead& he
     Exchange* x = acquire_exchange(c);
     x->preflight = preflight;
     x->close = !head.keep_alive;
-    if (m.route == Route::model_get) {
+    x->gemini_sse = m.sse;
+    if (m.route == Route::model_get || m.route == Route::gemini_generate ||
+        m.route == Route::gemini_stream_generate) {
         x->model_id_len = static_cast<uint16_t>(std::min(m.model.size(), sizeof(x->model_id)));
         std::memcpy(x->model_id, m.model.data(), x->model_id_len);
     }
@@ -206,9 +209,8 @@ void ProxyHandler::on_request_end(server::Connection* c) {
         answer_model(x);
         return;
     }
-    if (!is_openai_generation(x->route)) {
-        fail(x, ErrorKind::invalid_request,
-             "This route is not proxied by this build yet (translation arrives later)", 501);
+    if (!is_generation(x->route)) {
+        fail(x, ErrorKind::invalid_request, "This route is not served by this build yet", 501);
         return;
     }
     start_upstream(x);
@@ -412,6 +414,8 @@ void ProxyHandler::on_data(Exchange* x, const char* data, size_t len) {
                 x->status = 0;
                 attempt_failed(x, keys::classify_transport(keys::TransportFailure::cut_mid_body),
                                "The upstream stream reported an error before any content");
+            } else if (ph == Phase::holding && x->translated) {
+                complete_translated(x, reusable);
             } else {
                 if (ph == Phase::holding) {
                     commit(x);
@@ -484,11 +488,29 @@ void ProxyHandler::on_head(Exchange* x) {
         // errors or cached answers): only an event stream is treated as one.
         x->stream = x->scan.stream &&
                     resp.find("content-type").find("event-stream") != std::string_view::npos;
-        if (x->stream) {
+        // Gemini's JSON-array stream (no ?alt=sse) passes through as it comes.
+        x->raw_stream =
+            x->scan.stream && !x->stream && x->upstream_format == translate::Format::gemini;
+        if (x->translated) {
+            resp.set_body_sink(&x->decoded, hold_max);
+            set_deadline(x, o.upstream.stall_timeout_ms);
+        } else if (x->stream) {
             x->sse.reset();
-            x->sentinel = translate::StreamSentinel(x->route == Route::responses
-                                                        ? translate::StreamFormat::openai_responses
-                                                        : translate::StreamFormat::openai_chat);
+            translate::StreamFormat format = translate::StreamFormat::openai_chat;
+            switch (x->client_format) {
+                case translate::Format::openai_responses:
+                    format = translate::StreamFormat::openai_responses;
+                    break;
+                case translate::Format::anthropic:
+                    format = translate::StreamFormat::anthropic;
+                    break;
+                case translate::Format::gemini:
+                    format = translate::StreamFormat::gemini_sse;
+                    break;
+                case translate::Format::openai_chat:
+                    break;
+            }
+            x->sentinel = translate::StreamSentinel(format);
             x->finish_seen = false;
             resp.set_body_sink(&x->decoded, SIZE_MAX);
             set_deadline(x, o.upstream.first_token_timeout_ms);
@@ -529,6 +551,12 @@ bool ProxyHandler::stream_failed_early(const Exchange* x) const {
 }
 
 bool ProxyHandler::holding_done(Exchange* x) {
+    if (x->translated) {
+        return false;  // a translated answer goes out whole, once translated
+    }
+    if (x->raw_stream) {
+        return !x->held.empty();  // passed through as it comes, uninspected
+    }
     if (x->held.size() > (x->stream ? stream_probe_max : hold_max)) {
         return true;  // held long enough: it goes through as it comes
     }
@@ -640,7 +668,9 @@ void ProxyHandler::on_closed(Exchange* x, upstream::Connection* u, int sys_errno
             }
             return;
         case Phase::holding:
-            if (eof_completes) {
+            if (eof_completes && x->translated) {
+                complete_translated(x, false);
+            } else if (eof_completes) {
                 commit(x);
                 complete(x, false);
             } else {

@@ -35,6 +35,10 @@ struct ProxyStats {
     uint64_t no_key = 0;     // requests refused because no key could take them
 };
 
+// The translate format of a client route, and of a provider for a client of `client`.
+translate::Format client_format_of(Route route);
+translate::Format upstream_format_of(const keys::ProviderOptions& o, translate::Format client);
+
 class ProxyHandler final : public server::RequestHandler {
   public:
     ProxyHandler(shard::Shard& shard, server::HttpServer& server);
@@ -84,6 +88,9 @@ class ProxyHandler final : public server::RequestHandler {
     void wait_and_retry(Exchange* x, uint64_t at_ms);
     uint64_t backoff_ms(const Exchange* x);
     void build_request(Exchange* x, std::string_view upstream_model, uint32_t key);
+    void append_upstream_path(ByteBuffer& r, const keys::ProviderOptions& o, const Exchange* x,
+                              std::string_view model) const;
+    void complete_translated(Exchange* x, bool reusable);
     void send_request(Exchange* x);
     // Response side.
     void on_head(Exchange* x);

@@ -1,0 +1,183 @@
+// The three client formats on the real binary against the mock: Anthropic and Gemini
+// clients reaching providers of their own format (passthrough, streams included), and
+// clients of one format reaching providers of another (translated answers, not streamed).
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "harness/gateway.h"
+#include "harness/mock_upstream.h"
+
+namespace rg::test {
+namespace {
+
+std::string config(int port) {
+    std::string base = "http://127.0.0.1:" + std::to_string(port);
+    return server_config(2, "") +
+           "upstream: {first_byte_timeout: 2s, stall_timeout: 2s}\n"
+           "providers:\n"
+           "  - {name: oa, type: openai, base_url: \"" +
+           base +
+           "/v1\", keys: [{id: o1, key: sk-oa}]}\n"
+           "  - {name: an, type: anthropic, base_url: \"" +
+           base +
+           "\", keys: [{id: a1, key: sk-an}]}\n"
+           "  - {name: ge, type: gemini, base_url: \"" +
+           base + "\", keys: [{id: g1, key: sk-ge}]}\n";
+}
+
+std::string post(const std::string& path, const std::string& body, const std::string& headers) {
+    return "POST " + path + " HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n" +
+           headers + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+const std::string openai_auth = "Authorization: Bearer client-key\r\n";
+const std::string anthropic_auth = "x-api-key: client-key\r\nanthropic-version: 2023-06-01\r\n";
+const std::string gemini_auth = "x-goog-api-key: client-key\r\n";
+
+std::string openai_chat(const std::string& model, bool stream = false) {
+    return "{\"model\":\"" + model + "\",\"stream\":" + (stream ? "true" : "false") +
+           ",\"messages\":[{\"role\":\"system\",\"content\":\"be brief\"},"
+           "{\"role\":\"user\",\"content\":\"hello there\"}]}";
+}
+std::string anthropic_messages(const std::string& model, bool stream = false) {
+    return "{\"model\":\"" + model +
+           "\",\"max_tokens\":64,\"stream\":" + (stream ? "true" : "false") +
+           ",\"system\":\"be brief\",\"messages\":[{\"role\":\"user\",\"content\":\"hello "
+           "there\"}]}";
+}
+const std::string gemini_body =
+    "{\"systemInstruction\":{\"parts\":[{\"text\":\"be brief\"}]},"
+    "\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hello there\"}]}]}";
+
+bool has(const std::string& hay, const std::string& needle) {
+    return hay.find(needle) != std::string::npos;
+}
+
+class FormatsTest : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() {
+        mock_ = new MockUpstream({"--tokens", "3"});
+        ASSERT_TRUE(mock_->started());
+        gateway_ = new Gateway(config(mock_->port()));
+        ASSERT_TRUE(gateway_->started()) << gateway_->log();
+    }
+    static void TearDownTestSuite() {
+        delete gateway_;
+        delete mock_;
+    }
+    void SetUp() override { mock_->reset(); }
+    static Response call(const std::string& request) {
+        HttpClient c;
+        Response r;
+        EXPECT_TRUE(c.connect(gateway_->port()));
+        EXPECT_TRUE(c.send(request));
+        EXPECT_TRUE(c.read_response(&r, 5000)) << request;
+        return r;
+    }
+    static MockUpstream* mock_;
+    static Gateway* gateway_;
+};
+MockUpstream* FormatsTest::mock_ = nullptr;
+Gateway* FormatsTest::gateway_ = nullptr;
+
+TEST_F(FormatsTest, AnthropicClientReachesAnthropicProviderUnchanged) {
+    Response r =
+        call(post("/v1/messages", anthropic_messages("claude-sonnet-4-5"), anthropic_auth));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_TRUE(has(r.body, "\"type\":\"message\"")) << r.body;
+    EXPECT_TRUE(has(r.body, "tok1 tok2 tok3"));
+    std::string log = mock_->attempts();
+    EXPECT_TRUE(has(log, "\"key\":\"sk-an\"")) << log;
+    EXPECT_TRUE(has(log, "\"path\":\"/v1/messages\"")) << log;
+    EXPECT_FALSE(has(log, "client-key"));
+
+    Response s =
+        call(post("/v1/messages", anthropic_messages("claude-sonnet-4-5", true), anthropic_auth));
+    ASSERT_EQ(s.status, 200);
+    EXPECT_TRUE(has(s.body, "event: message_start"));
+    EXPECT_TRUE(has(s.body, "event: message_stop")) << s.body;
+    EXPECT_FALSE(has(s.body, "event: error"));
+}
+
+TEST_F(FormatsTest, GeminiClientReachesGeminiProviderInEveryForm) {
+    Response r =
+        call(post("/v1beta/models/gemini-2.5-flash:generateContent", gemini_body, gemini_auth));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_TRUE(has(r.body, "\"candidates\""));
+    EXPECT_TRUE(has(r.body, "tok1 tok2 tok3"));
+    std::string log = mock_->attempts();
+    EXPECT_TRUE(has(log, "\"key\":\"sk-ge\"")) << log;
+    EXPECT_TRUE(has(log, "gemini-2.5-flash:generateContent")) << log;
+
+    Response sse = call(post("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
+                             gemini_body, gemini_auth));
+    ASSERT_EQ(sse.status, 200);
+    EXPECT_TRUE(has(sse.body, "data: {")) << sse.body;
+    EXPECT_TRUE(has(sse.body, "\"finishReason\":\"STOP\"")) << sse.body;
+
+    Response array = call(
+        post("/v1beta/models/gemini-2.5-flash:streamGenerateContent", gemini_body, gemini_auth));
+    ASSERT_EQ(array.status, 200);
+    EXPECT_EQ(array.body.front(), '[') << array.body;
+    EXPECT_EQ(array.body.find_last_not_of("\r\n "), array.body.rfind(']'));
+    // The client's ?key= never travels on: the mock sees the provider's key only.
+    mock_->reset();
+    Response keyed = call(
+        post("/v1beta/models/gemini-2.5-flash:generateContent?key=client-key", gemini_body, ""));
+    EXPECT_EQ(keyed.status, 200);
+    EXPECT_FALSE(has(mock_->attempts(), "client-key"));
+}
+
+TEST_F(FormatsTest, OpenAIClientGetsAnAnthropicModelsAnswerInItsOwnFormat) {
+    Response r = call(post("/v1/chat/completions", openai_chat("claude-sonnet-4-5"), openai_auth));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_TRUE(has(r.body, "\"object\":\"chat.completion\"")) << r.body;
+    EXPECT_TRUE(has(r.body, "\"content\":\"tok1 tok2 tok3\"")) << r.body;
+    EXPECT_TRUE(has(r.body, "\"model\":\"claude-sonnet-4-5\""));
+    EXPECT_TRUE(has(r.body, "\"finish_reason\":\"stop\""));
+    EXPECT_TRUE(has(r.body, "\"completion_tokens\":3")) << r.body;
+    EXPECT_FALSE(r.header("x-request-id").empty());
+    std::string log = mock_->attempts();
+    EXPECT_TRUE(has(log, "\"format\":\"anthropic\"")) << log;
+    EXPECT_TRUE(has(log, "\"key\":\"sk-an\""));
+}
+
+TEST_F(FormatsTest, AnthropicClientGetsAnOpenAIModelsAnswerInItsOwnFormat) {
+    Response r = call(post("/v1/messages", anthropic_messages("gpt-4o"), anthropic_auth));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_TRUE(has(r.body, "\"type\":\"message\"")) << r.body;
+    EXPECT_TRUE(has(r.body, "\"text\":\"tok1 tok2 tok3\"")) << r.body;
+    EXPECT_TRUE(has(r.body, "\"stop_reason\":\"end_turn\""));
+    EXPECT_TRUE(has(mock_->attempts(), "\"path\":\"/v1/chat/completions\""));
+}
+
+TEST_F(FormatsTest, GeminiClientGetsAnAnthropicModelsAnswerInItsOwnFormat) {
+    Response r =
+        call(post("/v1beta/models/claude-sonnet-4-5:generateContent", gemini_body, gemini_auth));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_TRUE(has(r.body, "\"candidates\"")) << r.body;
+    EXPECT_TRUE(has(r.body, "tok1 tok2 tok3"));
+    EXPECT_TRUE(has(r.body, "\"finishReason\":\"STOP\""));
+    EXPECT_TRUE(has(mock_->attempts(), "\"format\":\"anthropic\""));
+}
+
+TEST_F(FormatsTest, ProviderErrorsReachTheClientInItsOwnEnvelope) {
+    Response r = call(
+        post("/v1/chat/completions", openai_chat("claude-sonnet-4-5~context_length"), openai_auth));
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_TRUE(has(r.body, "\"error\":{")) << r.body;
+    EXPECT_TRUE(has(r.body, "\"type\":\"invalid_request_error\"")) << r.body;
+    EXPECT_TRUE(has(r.body, "too long")) << r.body;  // the provider's message is kept
+}
+
+TEST_F(FormatsTest, StreamsAcrossFormatsAreRefusedClearlyUntilTranslatedStreamsExist) {
+    Response r =
+        call(post("/v1/chat/completions", openai_chat("claude-sonnet-4-5", true), openai_auth));
+    EXPECT_EQ(r.status, 501);
+    EXPECT_TRUE(has(r.body, "\"error\":{")) << r.body;
+    EXPECT_EQ(mock_->attempts().find("\"seq\":"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rg::test
