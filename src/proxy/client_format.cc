@@ -141,6 +141,10 @@ RouteMatch match_route(const http::RequestHead& head) {
     }
     constexpr std::string_view openai_model_prefix = "/v1/models/";
     const std::string_view id = path.substr(std::min(path.size(), openai_model_prefix.size()));
+    if (starts_with(path, openai_model_prefix) && id.find(':') != std::string_view::npos) {
+        // Gemini's stable version: /v1/models/{model}:{action} (@google/genai 3 calls it).
+        return match_gemini_model(head, id);
+    }
     if (starts_with(path, openai_model_prefix) && !id.empty() &&
         id.find_first_of(":/") == std::string_view::npos) {
         RouteMatch m = known(Route::model_get, ClientFormat::openai, Method::get, head);

@@ -223,6 +223,18 @@ void ProxyHandler::next_attempt(Exchange* x) {
         }
         ++x->plan_pos;
     }
+    if (ready == 0 && x->fail_class == keys::FailureClass::rate_limited) {
+        // The keys tried so far are cooling down (the selector leaves excluded keys out of
+        // its ready time): the earliest of their deadlines.
+        for (uint8_t i = 0; i < x->attempts; ++i) {
+            keys::KeyTable::KeySnapshot k =
+                x->cfg->keys->snapshot(x->tried[i].provider, x->tried[i].key);
+            if (k.state == keys::KeyState::cooling && k.until_ms > now &&
+                (ready == 0 || k.until_ms < ready)) {
+                ready = k.until_ms;
+            }
+        }
+    }
     // Every place in the plan is used up for now.
     const upstream::Options& u = x->cfg->providers[x->plan[0].provider].options->upstream;
     if (x->waits < x->attempts_max && x->attempts > 0 && transient(x->fail_class)) {
@@ -236,9 +248,11 @@ void ProxyHandler::next_attempt(Exchange* x) {
     }
     if (x->waits < x->attempts_max && ready != 0 &&
         ready - std::min(ready, now) <= u.backoff_max_ms) {
-        // Every key is cooling down, one of them shortly: wait for it rather than refuse.
+        // Every key is cooling down, one of them shortly: wait for it rather than refuse
+        // (the key that was tried may be the one that comes back).
         ++x->waits;
         x->plan_pos = 0;
+        x->retry_tried = true;
         wait_and_retry(x, ready);
         return;
     }

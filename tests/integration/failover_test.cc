@@ -353,6 +353,20 @@ TEST_F(FailoverTest, EveryKeyCoolingIsA429WithRetryAfterAndNoUpstreamCall) {
     EXPECT_EQ(attempts(*mock_).size(), 2u);  // nothing more reached the provider
 }
 
+TEST_F(FailoverTest, ShortCooldownOfEveryKeyIsWaitedOutNotRefused) {
+    start(config(mock_->port(),
+                 "{id: a, key: \"sk-a~429~retry_after_ms=300~count=1\"}, "
+                 "{id: b, key: \"sk-b~429~retry_after_ms=300~count=1\"}"));
+    Response r = chat_call("gpt-4o");
+    ASSERT_EQ(r.status, 200) << r.body;
+    std::vector<Attempt> log = attempts(*mock_);
+    ASSERT_EQ(log.size(), 3u);
+    EXPECT_EQ(log[0].status, 429);
+    EXPECT_EQ(log[1].status, 429);
+    EXPECT_EQ(log[2].status, 200);
+    EXPECT_GE(log[2].t_ms - log[0].t_ms, 290);  // not before the provider said
+}
+
 TEST_F(FailoverTest, StreamFailingBeforeItsHeadIsRetriedTransparently) {
     start(config(mock_->port(), "{id: a, key: \"sk-a~503\"}, {id: b, key: sk-b}"));
     for (int i = 0; i < 2; ++i) {

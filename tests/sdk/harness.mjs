@@ -13,18 +13,20 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 // The SDK is imported here, not in the test files, so that a missing or stale node_modules
 // fails with a message saying what to do instead of ERR_MODULE_NOT_FOUND.
 function check_sdk_installed() {
-    const pinned = JSON.parse(fs.readFileSync(path.join(here, 'package.json'), 'utf8'))
-        .dependencies.openai;
-    const installed_file = path.join(here, 'node_modules', 'openai', 'package.json');
-    if (!fs.existsSync(installed_file)) {
-        throw new Error(
-            `tests/sdk/node_modules has no openai package: run \`npm ci\` in ${here} ` +
-                '(tools/test.sh does this before building)');
-    }
-    const installed = JSON.parse(fs.readFileSync(installed_file, 'utf8')).version;
-    if (installed !== pinned) {
-        throw new Error(`tests/sdk/node_modules holds openai ${installed}, package.json pins ` +
-            `${pinned}: run \`npm ci\` in ${here}`);
+    const pins = JSON.parse(fs.readFileSync(path.join(here, 'package.json'), 'utf8'))
+        .dependencies;
+    for (const [name, pinned] of Object.entries(pins)) {
+        const installed_file = path.join(here, 'node_modules', name, 'package.json');
+        if (!fs.existsSync(installed_file)) {
+            throw new Error(
+                `tests/sdk/node_modules has no ${name} package: run \`npm ci\` in ${here} ` +
+                    '(tools/test.sh does this before building)');
+        }
+        const installed = JSON.parse(fs.readFileSync(installed_file, 'utf8')).version;
+        if (installed !== pinned) {
+            throw new Error(`tests/sdk/node_modules holds ${name} ${installed}, package.json ` +
+                `pins ${pinned}: run \`npm ci\` in ${here}`);
+        }
     }
 }
 check_sdk_installed();
@@ -40,6 +42,10 @@ const stop_timeout_ms = 10_000;
 export const client_api_key = 'client-secret';
 // The provider keys ringgate holds for the mock; the upstream must see one of these.
 export const provider_keys = ['sk-provider-1', 'sk-provider-2'];
+// The keys of the anthropic- and gemini-type providers (the built-in rules route claude*
+// and gemini* to them).
+export const anthropic_provider_key = 'sk-provider-anthropic';
+export const gemini_provider_key = 'sk-provider-gemini';
 // Completion tokens per answer, passed to the mock as --tokens.
 export const default_tokens = 5;
 
@@ -254,6 +260,14 @@ providers:
     type: openai
     base_url: http://127.0.0.1:${mock_port}/v1
     keys: [{id: k1, key: ${provider_keys[0]}}, {id: k2, key: ${provider_keys[1]}}]
+  - name: mock-anthropic
+    type: anthropic
+    base_url: http://127.0.0.1:${mock_port}
+    keys: [{id: a1, key: ${anthropic_provider_key}}]
+  - name: mock-gemini
+    type: gemini
+    base_url: http://127.0.0.1:${mock_port}
+    keys: [{id: g1, key: ${gemini_provider_key}}]
 models:
   - name: smart
     targets: [{provider: mock, model: gpt-4o}]
