@@ -6,12 +6,14 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "base/result.h"
 #include "keys/key_table.h"
 #include "keys/options.h"
+#include "proxy/client_format.h"
 #include "proxy/cors.h"
 #include "proxy/model_router.h"
 #include "proxy/options.h"
@@ -53,13 +55,21 @@ class KeyLoads {
     std::unique_ptr<Line[]> rows_;
 };
 
+// A listed model: (id, owner).
+using ModelId = std::pair<std::string, std::string>;
+
+// A model object and a model list in the client's format (GET /v1/models[/id] for OpenAI
+// and Anthropic, GET /v1beta/models[/id] for Gemini), appended to `out`.
+void write_model(ByteBuffer& out, ClientFormat format, const ModelId& model);
+void write_model_list(ByteBuffer& out, ClientFormat format, std::span<const ModelId> models);
+
 struct Config {
     std::vector<upstream::Origin> origins;
     std::vector<ProviderRuntime> providers;
     std::unique_ptr<ModelRouter> router;
     std::string models_json;  // GET /v1/models answer, built once
     // Listed models as (id, owner): GET /v1/models/{id}.
-    std::vector<std::pair<std::string, std::string>> model_ids;
+    std::vector<ModelId> model_ids;
     // Health of every provider key (shared by all shards, lock-free), indexed like
     // `providers` and their keys.
     std::shared_ptr<keys::KeyTable> keys;

@@ -75,7 +75,8 @@ void ProxyHandler::start_upstream(Exchange* x) {
     x->scan = *scanned;
     x->client_format = client_format_of(x->route);
     x->ir_parsed = false;
-    if (x->route == Route::gemini_generate || x->route == Route::gemini_stream_generate) {
+    if (x->route == Route::gemini_generate || x->route == Route::gemini_stream_generate ||
+        x->route == Route::gemini_count_tokens) {
         // Gemini names the model in the path; the body has none to rewrite.
         std::string_view model(x->model_id, x->model_id_len);
         if (model.size() > sizeof(x->scan.model_text)) {
@@ -404,13 +405,16 @@ void ProxyHandler::append_upstream_path(ByteBuffer& r, const keys::ProviderOptio
             return;
         case translate::Format::anthropic:
             versioned("/v1");
-            r.append("/messages");
+            r.append(route == Route::anthropic_count_tokens ? "/messages/count_tokens"
+                                                            : "/messages");
             return;
         case translate::Format::gemini:
             versioned("/v1beta");
             r.append("/models/");
             r.append(model);
-            if (route != Route::gemini_stream_generate) {
+            if (route == Route::gemini_count_tokens) {
+                r.append(":countTokens");
+            } else if (route != Route::gemini_stream_generate) {
                 r.append(":generateContent");
             } else {
                 // Same-format stream: the form the client asked for (SSE or the JSON array).

@@ -35,8 +35,9 @@ constexpr size_t error_body_max = 256 * 1024;
 
 bool is_generation(Route r) {
     return r == Route::chat_completions || r == Route::completions || r == Route::embeddings ||
-           r == Route::responses || r == Route::anthropic_messages || r == Route::gemini_generate ||
-           r == Route::gemini_stream_generate;
+           r == Route::responses || r == Route::anthropic_messages ||
+           r == Route::anthropic_count_tokens || r == Route::gemini_generate ||
+           r == Route::gemini_stream_generate || r == Route::gemini_count_tokens;
 }
 
 }  // namespace
@@ -139,8 +140,12 @@ bool ProxyHandler::on_request(server::Connection* c, const http::RequestHead& he
     x->preflight = preflight;
     x->close = !head.keep_alive;
     x->gemini_sse = m.sse;
-    if (m.route == Route::model_get || m.route == Route::gemini_generate ||
-        m.route == Route::gemini_stream_generate) {
+    if (m.route == Route::model_get && has_anthropic_headers(head)) {
+        m.format = ClientFormat::anthropic;  // the Anthropic SDK's models.retrieve()
+    }
+    if (m.route == Route::model_get || m.route == Route::gemini_model_get ||
+        m.route == Route::gemini_generate || m.route == Route::gemini_stream_generate ||
+        m.route == Route::gemini_count_tokens) {
         x->model_id_len = static_cast<uint16_t>(std::min(m.model.size(), sizeof(x->model_id)));
         std::memcpy(x->model_id, m.model.data(), x->model_id_len);
     }
@@ -205,8 +210,16 @@ void ProxyHandler::on_request_end(server::Connection* c) {
         answer_local(x, 200, "application/json", body, false);
         return;
     }
-    if (x->route == Route::model_get) {
+    if (x->route == Route::model_get || x->route == Route::gemini_model_get) {
         answer_model(x);
+        return;
+    }
+    if (x->route == Route::anthropic_models || x->route == Route::gemini_models) {
+        scratch_.clear();
+        write_model_list(scratch_, x->format,
+                         config_ != nullptr ? std::span<const ModelId>(config_->model_ids)
+                                            : std::span<const ModelId>());
+        answer_local(x, 200, "application/json", scratch_.view(), false);
         return;
     }
     if (!is_generation(x->route)) {
@@ -219,14 +232,10 @@ void ProxyHandler::on_request_end(server::Connection* c) {
 void ProxyHandler::answer_model(Exchange* x) {
     std::string_view id(x->model_id, x->model_id_len);
     if (config_ != nullptr) {
-        for (const auto& [name, owner] : config_->model_ids) {
-            if (name == id) {
+        for (const ModelId& m : config_->model_ids) {
+            if (m.first == id) {
                 scratch_.clear();
-                scratch_.append("{\"id\":");
-                json::append_json_string(scratch_, name);
-                scratch_.append(",\"object\":\"model\",\"created\":0,\"owned_by\":");
-                json::append_json_string(scratch_, owner);
-                scratch_.append("}");
+                write_model(scratch_, x->format, m);
                 answer_local(x, 200, "application/json", scratch_.view(), false);
                 return;
             }

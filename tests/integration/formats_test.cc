@@ -23,7 +23,11 @@ std::string config(int port) {
            base +
            "\", keys: [{id: a1, key: sk-an}]}\n"
            "  - {name: ge, type: gemini, base_url: \"" +
-           base + "\", keys: [{id: g1, key: sk-ge}]}\n";
+           base +
+           "\", keys: [{id: g1, key: sk-ge}]}\n"
+           "models:\n"
+           "  - {name: claude-sonnet-4-5, targets: [{provider: an}]}\n"
+           "  - {name: gemini-2.5-flash, targets: [{provider: ge}]}\n";
 }
 
 std::string post(const std::string& path, const std::string& body, const std::string& headers) {
@@ -169,6 +173,48 @@ TEST_F(FormatsTest, ProviderErrorsReachTheClientInItsOwnEnvelope) {
     EXPECT_TRUE(has(r.body, "\"error\":{")) << r.body;
     EXPECT_TRUE(has(r.body, "\"type\":\"invalid_request_error\"")) << r.body;
     EXPECT_TRUE(has(r.body, "too long")) << r.body;  // the provider's message is kept
+}
+
+TEST_F(FormatsTest, ModelsAreListedInEachClientsFormat) {
+    HttpClient c;
+    Response anthropic, gemini, one_gemini, one_anthropic;
+    ASSERT_TRUE(c.connect(gateway_->port()));
+    ASSERT_TRUE(c.send("GET /v1/models HTTP/1.1\r\nHost: gw\r\n" + anthropic_auth + "\r\n"));
+    ASSERT_TRUE(c.read_response(&anthropic));
+    EXPECT_EQ(anthropic.status, 200);
+    EXPECT_TRUE(has(anthropic.body, "{\"type\":\"model\",\"id\":\"claude-sonnet-4-5\""))
+        << anthropic.body;
+    EXPECT_TRUE(has(anthropic.body, "\"has_more\":false,\"first_id\":\"claude-sonnet-4-5\""));
+    ASSERT_TRUE(c.send("GET /v1/models/gemini-2.5-flash HTTP/1.1\r\nHost: gw\r\n" + anthropic_auth +
+                       "\r\n"));
+    ASSERT_TRUE(c.read_response(&one_anthropic));
+    EXPECT_TRUE(has(one_anthropic.body, "\"display_name\":\"gemini-2.5-flash\""));
+    ASSERT_TRUE(c.send("GET /v1beta/models HTTP/1.1\r\nHost: gw\r\n" + gemini_auth + "\r\n"));
+    ASSERT_TRUE(c.read_response(&gemini));
+    EXPECT_EQ(gemini.status, 200);
+    EXPECT_TRUE(has(gemini.body, "{\"models\":[{\"name\":\"models/claude-sonnet-4-5\""))
+        << gemini.body;
+    ASSERT_TRUE(c.send("GET /v1beta/models/gemini-2.5-flash HTTP/1.1\r\nHost: gw\r\n" +
+                       gemini_auth + "\r\n"));
+    ASSERT_TRUE(c.read_response(&one_gemini));
+    EXPECT_TRUE(has(one_gemini.body, "\"name\":\"models/gemini-2.5-flash\"")) << one_gemini.body;
+    EXPECT_EQ(mock_->attempts().find("\"seq\":"), std::string::npos);  // answered locally
+}
+
+TEST_F(FormatsTest, TokenCountsPassThroughToAProviderOfTheClientsFormat) {
+    Response a = call(post("/v1/messages/count_tokens",
+                           "{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":"
+                           "\"user\",\"content\":\"hello there you\"}]}",
+                           anthropic_auth));
+    ASSERT_EQ(a.status, 200) << a.body;
+    EXPECT_TRUE(has(a.body, "\"input_tokens\":3")) << a.body;
+    Response g =
+        call(post("/v1beta/models/gemini-2.5-flash:countTokens", gemini_body, gemini_auth));
+    ASSERT_EQ(g.status, 200) << g.body;
+    EXPECT_TRUE(has(g.body, "\"totalTokens\":4")) << g.body;  // "be brief" + "hello there"
+    std::string log = mock_->attempts();
+    EXPECT_TRUE(has(log, "/v1/messages/count_tokens")) << log;
+    EXPECT_TRUE(has(log, "gemini-2.5-flash:countTokens")) << log;
 }
 
 TEST_F(FormatsTest, StreamsAcrossFormatsAreRefusedClearlyUntilTranslatedStreamsExist) {
