@@ -1,0 +1,1 @@
+# stream translator tests go here
