@@ -1,1 +1,11 @@
-# stream translator tests go here
+# Stream translator tests: golden transcripts under tests/data/translate_stream (inputs from
+# tests/data/streams), validity checks per client format, cuts at every byte.
+add_library(rg_translate_stream_check STATIC ${CMAKE_CURRENT_LIST_DIR}/stream_translate_check.cc)
+target_compile_options(rg_translate_stream_check PRIVATE ${RG_WARNINGS})
+target_link_libraries(rg_translate_stream_check PUBLIC rg_translate_stream_test_util
+  simdjson::simdjson)
+target_include_directories(rg_translate_stream_check PUBLIC ${CMAKE_CURRENT_LIST_DIR})
+
+rg_test(translate_stream_translate_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/stream_translate_test.cc
+  DEPS rg_translate_stream_check)
