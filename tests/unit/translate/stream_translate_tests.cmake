@@ -9,3 +9,13 @@ target_include_directories(rg_translate_stream_check PUBLIC ${CMAKE_CURRENT_LIST
 rg_test(translate_stream_translate_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/stream_translate_test.cc
   DEPS rg_translate_stream_check)
+
+# Allocation counting wraps malloc and replaces operator new, which the sanitizers'
+# allocator owns: built only where it can run, as stream_tests.cmake does.
+if(NOT RG_SANITIZE AND NOT RG_TSAN AND NOT RG_FUZZ)
+  rg_test(translate_stream_translate_alloc_test
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/stream_translate_no_alloc_test.cc
+    DEPS rg_translate_stream_test_util)
+  target_link_options(translate_stream_translate_alloc_test PRIVATE
+    -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc)
+endif()
