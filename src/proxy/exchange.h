@@ -17,6 +17,7 @@
 #include "translate/ir.h"
 #include "translate/sse_decoder.h"
 #include "translate/stream_sentinel.h"
+#include "translate/stream_translate.h"
 #include "translate/translate.h"
 #include "upstream/options.h"
 #include "upstream/pool.h"
@@ -130,6 +131,8 @@ struct Exchange final : upstream::Observer {
     translate::Arena response_arena;
     translate::Request ir;
     translate::Response ir_response;
+    translate::StreamTranslator translator;  // a stream translated event by event
+    ByteBuffer translated_out;               // the translator's output, per piece
     translate::Format fail_format = translate::Format::openai_chat;  // of fail_body
     const char* translate_error = nullptr;  // why the request could not be translated
 
@@ -147,6 +150,17 @@ struct Exchange final : upstream::Observer {
     Exchange* next_free = nullptr;
 
     std::string_view id() const { return {request_id, request_id_len}; }
+    // The request id with every character outside [A-Za-z0-9_-] replaced by '_': translated
+    // answers mint their ids from it ("chatcmpl-<token>").
+    std::string_view id_token(char (&buf)[sizeof(request_id)]) const {
+        for (uint8_t i = 0; i < request_id_len; ++i) {
+            char ch = request_id[i];
+            bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                      (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+            buf[i] = ok ? ch : '_';
+        }
+        return {buf, request_id_len};
+    }
 };
 
 }  // namespace rg::proxy

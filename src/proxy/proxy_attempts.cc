@@ -111,9 +111,9 @@ void ProxyHandler::start_upstream(Exchange* x) {
     build_plan(x, r);
     if (x->plan_count == 0) {
         fail(x, ErrorKind::invalid_request,
-             "This model is served by a provider of another API format, and this build "
-             "translates between formats only for answers that are not streamed (and not for "
-             "completions or embeddings)",
+             "This model is served by a provider of another API format, and this build does "
+             "not translate this request to it (completions, embeddings, token counts and "
+             "Responses API streams are not translated)",
              501);
         return;
     }
@@ -125,20 +125,26 @@ void ProxyHandler::start_upstream(Exchange* x) {
 
 void ProxyHandler::build_plan(Exchange* x, const Resolution& r) {
     const Config& cfg = *x->cfg;
-    // Chat, Responses, Messages and generateContent translate between one another when
-    // the answer is not streamed (stream translation arrives later); completions and
-    // embeddings go only to an OpenAI Chat Completions upstream.
-    bool translatable =
-        !x->scan.stream &&
-        (x->route == Route::chat_completions || x->route == Route::responses ||
-         x->route == Route::anthropic_messages || x->route == Route::gemini_generate);
+    // Chat, Responses, Messages and generateContent translate between one another;
+    // streams between OpenAI chat, Anthropic and Gemini (SSE), not yet from or to the
+    // Responses API. Completions and embeddings go only to an OpenAI Chat Completions
+    // upstream; token counts only to a provider of the client's format.
+    bool translatable = x->route == Route::chat_completions || x->route == Route::responses ||
+                        x->route == Route::anthropic_messages ||
+                        x->route == Route::gemini_generate ||
+                        (x->route == Route::gemini_stream_generate && x->gemini_sse);
+    auto stream_ok = [](translate::Format f) { return f != translate::Format::openai_responses; };
     auto add = [&](const ResolvedTarget& t, uint8_t group) {
         const keys::ProviderOptions& o = *cfg.providers[t.provider].options;
         bool same = upstream_format_of(o, x->client_format) == x->client_format &&
                     (x->route != Route::completions && x->route != Route::embeddings
                          ? true
                          : o.type == keys::ProviderType::openai && o.api == keys::Api::chat);
-        if ((!same && !translatable) || x->plan_count == plan_max) {
+        bool can_translate =
+            translatable &&
+            (!x->scan.stream ||
+             (stream_ok(x->client_format) && stream_ok(upstream_format_of(o, x->client_format))));
+        if ((!same && !can_translate) || x->plan_count == plan_max) {
             return;
         }
         x->plan[x->plan_count++] = Candidate{t.provider, group, t.model};
@@ -318,6 +324,7 @@ void ProxyHandler::build_request(Exchange* x, std::string_view upstream_model, u
             x->request_arena.reset();
             translate::ParseOptions po;
             po.gemini_model = x->scan.model();
+            po.gemini_stream = x->scan.stream;
             Result<void> parsed = translate::parse_request(x->client_format, x->body.view(), po,
                                                            x->request_arena, &x->ir);
             if (!parsed.ok()) {
@@ -414,12 +421,12 @@ void ProxyHandler::append_upstream_path(ByteBuffer& r, const keys::ProviderOptio
             r.append(model);
             if (route == Route::gemini_count_tokens) {
                 r.append(":countTokens");
-            } else if (route != Route::gemini_stream_generate) {
+            } else if (!x->scan.stream) {
                 r.append(":generateContent");
+            } else if (x->translated || x->gemini_sse) {
+                r.append(":streamGenerateContent?alt=sse");
             } else {
-                // Same-format stream: the form the client asked for (SSE or the JSON array).
-                r.append(x->gemini_sse ? ":streamGenerateContent?alt=sse"
-                                       : ":streamGenerateContent");
+                r.append(":streamGenerateContent");  // the client's JSON-array form
             }
             return;
     }
@@ -616,18 +623,11 @@ void ProxyHandler::complete_translated(Exchange* x, bool reusable) {
     Result<void> parsed = translate::parse_response(x->upstream_format, x->decoded.view(),
                                                     x->response_arena, &x->ir_response);
     char token[sizeof(x->request_id)];
-    std::string_view id = x->id();
-    size_t n = 0;
-    for (char ch : id) {  // answer ids are minted from it: keep [A-Za-z0-9_-]
-        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                  (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
-        token[n++] = ok ? ch : '_';
-    }
     scratch_.clear();
     if (parsed.ok()) {
         translate::ResponseOptions ro;
         ro.model = x->scan.model();
-        ro.id_token = std::string_view(token, n);
+        ro.id_token = x->id_token(token);
         ro.created_s = static_cast<int64_t>(wall_ms() / 1000);
         parsed = translate::emit_response(x->client_format, x->ir_response, ro, x->response_arena,
                                           scratch_);

@@ -423,7 +423,7 @@ void ProxyHandler::on_data(Exchange* x, const char* data, size_t len) {
                 x->status = 0;
                 attempt_failed(x, keys::classify_transport(keys::TransportFailure::cut_mid_body),
                                "The upstream stream reported an error before any content");
-            } else if (ph == Phase::holding && x->translated) {
+            } else if (ph == Phase::holding && x->translated && !x->stream) {
                 complete_translated(x, reusable);
             } else {
                 if (ph == Phase::holding) {
@@ -500,7 +500,20 @@ void ProxyHandler::on_head(Exchange* x) {
         // Gemini's JSON-array stream (no ?alt=sse) passes through as it comes.
         x->raw_stream =
             x->scan.stream && !x->stream && x->upstream_format == translate::Format::gemini;
-        if (x->translated) {
+        if (x->translated && x->scan.stream) {
+            // Another format's stream, translated event by event as it arrives.
+            x->stream = true;
+            x->raw_stream = false;
+            translate::StreamOptions so;
+            so.model = x->scan.model();
+            char token[sizeof(x->request_id)];
+            so.id_token = x->id_token(token);  // copied by start()
+            so.created_s = static_cast<int64_t>(wall_ms() / 1000);
+            so.include_usage = x->scan.include_usage;
+            x->translator.start(x->upstream_format, x->client_format, so);
+            resp.set_body_sink(&x->decoded, SIZE_MAX);
+            set_deadline(x, o.upstream.first_token_timeout_ms);
+        } else if (x->translated) {
             resp.set_body_sink(&x->decoded, hold_max);
             set_deadline(x, o.upstream.stall_timeout_ms);
         } else if (x->stream) {
@@ -537,6 +550,20 @@ void ProxyHandler::pump_stream(Exchange* x) {
     if (x->decoded.empty()) {
         return;
     }
+    if (x->translated) {
+        x->translated_out.clear();
+        x->translator.feed(x->decoded.view(), x->translated_out);
+        x->decoded.clear();
+        if (x->translated_out.empty()) {
+            return;
+        }
+        if (x->phase == Phase::streaming) {
+            http::write_chunk(server_.output(x->down), x->translated_out.view());
+        } else {
+            x->held.append(x->translated_out.view());
+        }
+        return;
+    }
     if (x->phase == Phase::streaming) {
         http::write_chunk(server_.output(x->down), x->decoded.view());
     } else {
@@ -556,10 +583,15 @@ void ProxyHandler::pump_stream(Exchange* x) {
 }
 
 bool ProxyHandler::stream_failed_early(const Exchange* x) const {
-    return x->sentinel.saw_error() && !x->sentinel.saw_content();
+    // A translated stream writes the upstream's error as the client's event itself.
+    return !x->translated && x->sentinel.saw_error() && !x->sentinel.saw_content();
 }
 
 bool ProxyHandler::holding_done(Exchange* x) {
+    if (x->translated && x->stream) {
+        return x->translator.saw_content() || x->translator.done() ||
+               x->held.size() > stream_probe_max;
+    }
     if (x->translated) {
         return false;  // a translated answer goes out whole, once translated
     }
@@ -584,9 +616,16 @@ void ProxyHandler::commit(Exchange* x) {
         upstream_headers[i] = resp.header(i);
     }
     http::Header headers[http::ResponseParser::headers_max + 10];
-    size_t n = filter_response_headers(
-        std::span<const http::Header>(upstream_headers, resp.header_count()),
-        std::span<http::Header>(headers, http::ResponseParser::headers_max + 1));
+    size_t n = 0;
+    if (x->translated) {
+        // Another format's headers say nothing true about this answer: only its type.
+        headers[n++] = http::Header{"Content-Type", "text/event-stream"};
+        headers[n++] = http::Header{"Cache-Control", "no-cache"};
+    } else {
+        n = filter_response_headers(
+            std::span<const http::Header>(upstream_headers, resp.header_count()),
+            std::span<http::Header>(headers, http::ResponseParser::headers_max + 1));
+    }
     headers[n++] = http::Header{"x-request-id", x->id()};
     for (uint8_t i = 0; i < x->cors_count; ++i) {
         headers[n++] = x->cors[i];
@@ -628,7 +667,19 @@ void ProxyHandler::forward_body(Exchange* x, std::string_view raw) {
 void ProxyHandler::complete(Exchange* x, bool reusable) {
     server::Connection* c = x->down;
     ByteBuffer& out = server_.output(c);
-    if (x->stream) {
+    if (x->stream && x->translated) {
+        pump_stream(x);
+        x->translated_out.clear();
+        translate::StreamEnd end = x->translator.finish(x->translated_out);
+        if (end == translate::StreamEnd::cut) {
+            ++stats_.upstream_errors;
+            x->translator.append_cut_error(x->translated_out);
+        }
+        if (!x->translated_out.empty()) {
+            http::write_chunk(out, x->translated_out.view());
+        }
+        http::write_last_chunk(out);
+    } else if (x->stream) {
         pump_stream(x);
         if (!x->sentinel.terminated() && !x->sentinel.saw_error()) {
             // The body ended without the stream's terminator. An answer that finished
@@ -677,7 +728,7 @@ void ProxyHandler::on_closed(Exchange* x, upstream::Connection* u, int sys_errno
             }
             return;
         case Phase::holding:
-            if (eof_completes && x->translated) {
+            if (eof_completes && x->translated && !x->stream) {
                 complete_translated(x, false);
             } else if (eof_completes) {
                 commit(x);

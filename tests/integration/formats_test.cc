@@ -217,9 +217,44 @@ TEST_F(FormatsTest, TokenCountsPassThroughToAProviderOfTheClientsFormat) {
     EXPECT_TRUE(has(log, "gemini-2.5-flash:countTokens")) << log;
 }
 
-TEST_F(FormatsTest, StreamsAcrossFormatsAreRefusedClearlyUntilTranslatedStreamsExist) {
-    Response r =
+TEST_F(FormatsTest, StreamsAreTranslatedEventByEvent) {
+    // OpenAI client, Anthropic provider.
+    Response oa =
         call(post("/v1/chat/completions", openai_chat("claude-sonnet-4-5", true), openai_auth));
+    ASSERT_EQ(oa.status, 200) << oa.body;
+    EXPECT_TRUE(has(oa.header("content-type"), "text/event-stream"));
+    EXPECT_TRUE(has(oa.body, "\"object\":\"chat.completion.chunk\"")) << oa.body;
+    EXPECT_TRUE(has(oa.body, "\"content\":\" tok3\"")) << oa.body;
+    EXPECT_TRUE(has(oa.body, "\"finish_reason\":\"stop\""));
+    EXPECT_EQ(oa.body.rfind("data: [DONE]\n\n") + 14, oa.body.size());
+    // Anthropic client, OpenAI provider.
+    Response an = call(post("/v1/messages", anthropic_messages("gpt-4o", true), anthropic_auth));
+    ASSERT_EQ(an.status, 200) << an.body;
+    EXPECT_TRUE(has(an.body, "event: message_start")) << an.body;
+    EXPECT_TRUE(has(an.body, "\"text_delta\"")) << an.body;
+    EXPECT_TRUE(has(an.body, "event: message_stop")) << an.body;
+    // Gemini client (SSE), Anthropic provider.
+    Response ge = call(post("/v1beta/models/claude-sonnet-4-5:streamGenerateContent?alt=sse",
+                            gemini_body, gemini_auth));
+    ASSERT_EQ(ge.status, 200) << ge.body;
+    EXPECT_TRUE(has(ge.body, "\"finishReason\":\"STOP\"")) << ge.body;
+    EXPECT_TRUE(has(ge.body, "tok3"));
+    std::string log = mock_->attempts();
+    EXPECT_TRUE(has(log, "\"stream\":true")) << log;
+}
+
+TEST_F(FormatsTest, ATranslatedStreamCutMidwayEndsWithAnErrorEvent) {
+    Response r = call(post("/v1/chat/completions",
+                           openai_chat("claude-sonnet-4-5~cut~after=2", true), openai_auth));
+    ASSERT_EQ(r.status, 200);
+    EXPECT_TRUE(has(r.body, "tok1"));
+    EXPECT_FALSE(has(r.body, "[DONE]")) << r.body;
+    EXPECT_TRUE(has(r.body, "\"error\"")) << r.body;
+}
+
+TEST_F(FormatsTest, ResponsesApiStreamsAcrossFormatsAreRefusedClearly) {
+    std::string body = "{\"model\":\"claude-sonnet-4-5\",\"stream\":true,\"input\":\"hi\"}";
+    Response r = call(post("/v1/responses", body, openai_auth));
     EXPECT_EQ(r.status, 501);
     EXPECT_TRUE(has(r.body, "\"error\":{")) << r.body;
     EXPECT_EQ(mock_->attempts().find("\"seq\":"), std::string::npos);

@@ -75,6 +75,18 @@ describe('anthropic and gemini SDKs through ringgate', { timeout: 30_000 }, () =
         assert.equal(message.usage.input_tokens, word_count(`be brief ${prompt}`));
     });
 
+    test('anthropic SDK: an OpenAI model, streamed and translated', async () => {
+        const stream = anthropic.messages.stream(anthropic_request('gpt-4o'));
+        let text = '';
+        stream.on('text', (delta) => {
+            text += delta;
+        });
+        const message = await stream.finalMessage();
+        assert.equal(text, mock_text(default_tokens));
+        assert.equal(message.stop_reason, 'end_turn');
+        assert.equal(message.usage.output_tokens, default_tokens);
+    });
+
     test('anthropic SDK: a provider error arrives as the SDK error class', async () => {
         await assert.rejects(
             anthropic.messages.create(anthropic_request('gpt-4o~context_length')),
@@ -110,6 +122,44 @@ describe('anthropic and gemini SDKs through ringgate', { timeout: 30_000 }, () =
         assert.equal(answer.text, mock_text(default_tokens));
         assert.equal(answer.candidates[0].finishReason, 'STOP');
         assert.equal(answer.usageMetadata.candidatesTokenCount, default_tokens);
+    });
+
+    test('google genai SDK: a claude model, streamed and translated', async () => {
+        let text = '';
+        let last;
+        for await (const chunk of await gemini.models.generateContentStream({
+            model: 'claude-sonnet-4-5',
+            contents: prompt,
+        })) {
+            text += chunk.text ?? '';
+            last = chunk;
+        }
+        assert.equal(text, mock_text(default_tokens));
+        assert.equal(last.candidates[0].finishReason, 'STOP');
+    });
+
+    test('openai SDK: claude and gemini models streamed and translated, with usage', async () => {
+        const client = stack.client();
+        for (const model of ['claude-sonnet-4-5', 'gemini-2.5-flash']) {
+            const stream = await client.chat.completions.create({
+                model,
+                stream: true,
+                stream_options: { include_usage: true },
+                messages: [{ role: 'user', content: prompt }],
+            });
+            let text = '';
+            let finish;
+            let usage;
+            for await (const chunk of stream) {
+                text += chunk.choices[0]?.delta?.content ?? '';
+                finish = chunk.choices[0]?.finish_reason ?? finish;
+                usage = chunk.usage ?? usage;
+            }
+            assert.equal(text, mock_text(default_tokens), model);
+            assert.equal(finish, 'stop', model);
+            assert.equal(usage.completion_tokens, default_tokens, model);
+            assert.equal(usage.prompt_tokens, word_count(prompt), model);
+        }
     });
 
     test('openai SDK: a claude model and a gemini model, translated', async () => {
