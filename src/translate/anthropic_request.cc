@@ -10,7 +10,9 @@ constexpr Side down = Side::downstream;
 Result<void> type_of(od::object& o, std::string_view* type) {
     *type = {};
     od::value v;
-    if (o.find_field_unordered("type").get(v) == simdjson::SUCCESS) {
+    bool has_type = false;
+    RG_TJ(soft(o.find_field_unordered("type").get(v), &has_type), down, "body is not valid JSON");
+    if (has_type) {
         RG_TJ(v.get_string().get(*type), down, "a content block's type is not a string");
     }
     bool empty = false;
@@ -362,7 +364,8 @@ Result<void> parse_number(od::value& v, Number* n, const char* message) {
 Result<void> parse_top_field(std::string_view key, od::value& v, Arena& arena, Request& r,
                              bool* has_messages) {
     bool is_null = false;
-    if (v.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
+    RG_TJ(null_check(v, &is_null), down, "body is not valid JSON");
+    if (is_null) {
         return ok_result();
     }
     if (key == "model") {
@@ -412,7 +415,10 @@ Result<void> parse_top_field(std::string_view key, od::value& v, Arena& arena, R
         od::object md;
         RG_TJ(v.get_object().get(md), down, "metadata is not an object");
         od::value uid;
-        if (md.find_field_unordered("user_id").get(uid) == simdjson::SUCCESS) {
+        bool has_user_id = false;
+        RG_TJ(soft(md.find_field_unordered("user_id").get(uid), &has_user_id), down,
+              "body is not valid JSON");
+        if (has_user_id) {
             RG_TJ(uid.get_string().get(r.user), down, "metadata.user_id is not a string");
         }
     }

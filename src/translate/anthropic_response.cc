@@ -126,7 +126,8 @@ Result<void> parse_anthropic_response(std::string_view body, Arena& arena, Respo
         od::value v;
         RG_TJ(f.value().get(v), up, "response body is not valid JSON");
         bool is_null = false;
-        if (v.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
+        RG_TJ(null_check(v, &is_null), up, "body is not valid JSON");
+        if (is_null) {
             continue;
         }
         if (key == "id") {

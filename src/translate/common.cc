@@ -77,7 +77,8 @@ namespace {
 Result<void> read_uint(od::value& v, uint64_t* out, Side side) {
     // Some upstreams send null for absent counts.
     bool is_null = false;
-    if (v.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
+    RG_TJ(null_check(v, &is_null), Side::upstream, "body is not valid JSON");
+    if (is_null) {
         return ok_result();
     }
     RG_TJ(v.get_uint64().get(*out), side, "usage count is not a non-negative integer");
@@ -131,7 +132,8 @@ Result<void> parse_openai_usage(od::value v, Usage* usage) {
             const UintField fields[] = {{"cached_tokens", &usage->cached_input},
                                         {"cache_write_tokens", &usage->cache_creation}};
             bool is_null = false;
-            if (val.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
+            RG_TJ(null_check(val, &is_null), Side::upstream, "body is not valid JSON");
+            if (is_null) {
                 continue;
             }
             RG_TRY(read_uint_fields(val, fields, 2));
@@ -139,7 +141,8 @@ Result<void> parse_openai_usage(od::value v, Usage* usage) {
             const UintField fields[] = {
                 {"reasoning_tokens", &usage->reasoning, &usage->has_reasoning}};
             bool is_null = false;
-            if (val.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
+            RG_TJ(null_check(val, &is_null), Side::upstream, "body is not valid JSON");
+            if (is_null) {
                 continue;
             }
             RG_TRY(read_uint_fields(val, fields, 1));

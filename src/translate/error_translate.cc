@@ -50,32 +50,46 @@ struct Envelope {
     std::string_view retry_delay;  // Gemini RetryInfo.retryDelay
 };
 
-void read_gemini_details(od::value& v, Envelope* e) {
+// An optional string member: a value of another type leaves `out` empty; false when the
+// document is broken and reading must stop.
+bool read_string(od::value v, std::string_view* out) {
+    bool is_string = false;
+    if (soft(v.get_string().get(*out), &is_string) != simdjson::SUCCESS) {
+        return false;
+    }
+    if (!is_string) {
+        *out = {};
+    }
+    return true;
+}
+
+// False when the document is broken; what was read so far stays.
+bool read_gemini_details(od::value& v, Envelope* e) {
     od::array details;
     if (v.get_array().get(details) != simdjson::SUCCESS) {
-        return;
+        return false;
     }
     for (auto item : details) {
         od::object d;
         if (item.get_object().get(d) != simdjson::SUCCESS) {
-            return;
+            return false;
         }
         for (auto f : d) {
             std::string_view key;
-            if (f.unescaped_key().get(key) != simdjson::SUCCESS) {
-                return;
+            od::value fv;
+            if (f.unescaped_key().get(key) != simdjson::SUCCESS ||
+                f.value().get(fv) != simdjson::SUCCESS) {
+                return false;
             }
-            if (key == "reason") {
-                if (f.value().get_string().get(e->reason) != simdjson::SUCCESS) {
-                    e->reason = {};
-                }
-            } else if (key == "retryDelay") {
-                if (f.value().get_string().get(e->retry_delay) != simdjson::SUCCESS) {
-                    e->retry_delay = {};
-                }
+            if (key == "reason" && !read_string(fv, &e->reason)) {
+                return false;
+            }
+            if (key == "retryDelay" && !read_string(fv, &e->retry_delay)) {
+                return false;
             }
         }
     }
+    return true;
 }
 
 // Reads {"error": {...}} (OpenAI, Gemini, Anthropic's inner object); the body may be
@@ -122,20 +136,18 @@ bool read_envelope(Arena& arena, std::string_view body, Envelope* e) {
         if (f.value().get(v) != simdjson::SUCCESS) {
             return false;
         }
+        bool intact = true;
         if (key == "message") {
-            if (v.get_string().get(e->message) != simdjson::SUCCESS) {
-                e->message = {};
-            }
+            intact = read_string(v, &e->message);
         } else if (key == "type" || key == "status") {
-            if (v.get_string().get(e->type) != simdjson::SUCCESS) {
-                e->type = {};
-            }
+            intact = read_string(v, &e->type);
         } else if (key == "code") {
-            if (v.get_string().get(e->code) != simdjson::SUCCESS) {
-                e->code = {};
-            }  // Gemini's is a number: ignored
+            intact = read_string(v, &e->code);  // Gemini's is a number: left empty
         } else if (key == "details") {
-            read_gemini_details(v, e);
+            intact = read_gemini_details(v, e);
+        }
+        if (!intact) {
+            return true;  // keep what the envelope said before the damage
         }
     }
     return true;

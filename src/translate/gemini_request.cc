@@ -139,7 +139,9 @@ Result<void> parse_content(od::value& v, Arena& arena, Request& r, uint32_t* cal
     RG_TJ(v.get_object().get(o), down, "contents[] must be objects");
     std::string_view role = "user";
     od::value rv;
-    if (o.find_field_unordered("role").get(rv) == simdjson::SUCCESS) {
+    bool has_role = false;
+    RG_TJ(soft(o.find_field_unordered("role").get(rv), &has_role), down, "body is not valid JSON");
+    if (has_role) {
         RG_TJ(rv.get_string().get(role), down, "contents[].role is not a string");
     }
     if (role == "user" || role == "function") {  // "function": old docs' tool-result role
@@ -210,7 +212,10 @@ Result<void> parse_system(od::value& v, Request& r) {
         od::object part;
         RG_TJ(item.get_object().get(part), down, "systemInstruction.parts[] must be objects");
         od::value tv;
-        if (part.find_field_unordered("text").get(tv) == simdjson::SUCCESS) {
+        bool has_text = false;
+        RG_TJ(soft(part.find_field_unordered("text").get(tv), &has_text), down,
+              "body is not valid JSON");
+        if (has_text) {
             std::string_view s;
             RG_TJ(tv.get_string().get(s), down, "systemInstruction text is not a string");
             r.system.push_back(s);
@@ -275,10 +280,18 @@ Result<void> parse_tool_config(od::value& v, Request& r) {
     od::object o;
     RG_TJ(v.get_object().get(o), down, "toolConfig is not an object");
     od::value fcv;
-    if (o.find_field_unordered("functionCallingConfig").get(fcv) != simdjson::SUCCESS) {
+    bool has_function_calling_config = false;
+    RG_TJ(soft(o.find_field_unordered("functionCallingConfig").get(fcv),
+               &has_function_calling_config),
+          down, "body is not valid JSON");
+    if (!has_function_calling_config) {
         bool empty = false;
         RG_TJ(o.reset().get(empty), down, "toolConfig is not valid JSON");
-        if (o.find_field_unordered("function_calling_config").get(fcv) != simdjson::SUCCESS) {
+        bool has_function_calling_config = false;
+        RG_TJ(soft(o.find_field_unordered("function_calling_config").get(fcv),
+                   &has_function_calling_config),
+              down, "body is not valid JSON");
+        if (!has_function_calling_config) {
             return ok_result();
         }
     }

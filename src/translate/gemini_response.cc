@@ -74,7 +74,10 @@ Result<void> parse_candidate(od::value& v, Arena& arena, Response& r) {
             od::object content;
             RG_TJ(fv.get_object().get(content), up, "candidate.content is not an object");
             od::value pv;
-            if (content.find_field_unordered("parts").get(pv) != simdjson::SUCCESS) {
+            bool has_parts = false;
+            RG_TJ(soft(content.find_field_unordered("parts").get(pv), &has_parts), up,
+                  "body is not valid JSON");
+            if (!has_parts) {
                 continue;  // a candidate cut by safety may have no parts
             }
             od::array parts;
@@ -135,7 +138,10 @@ Result<void> parse_gemini_response(std::string_view body, Arena& arena, Response
             od::object pf;
             RG_TJ(v.get_object().get(pf), up, "promptFeedback is not an object");
             od::value br;
-            blocked = pf.find_field_unordered("blockReason").get(br) == simdjson::SUCCESS;
+            bool has_block_reason = false;
+            RG_TJ(soft(pf.find_field_unordered("blockReason").get(br), &has_block_reason), up,
+                  "body is not valid JSON");
+            blocked = has_block_reason;
         }
     }
     if (!has_candidate) {

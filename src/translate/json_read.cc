@@ -1,5 +1,7 @@
 #include "translate/json_read.h"
 
+#include <charconv>
+#include <cstdint>
 #include <cstring>
 
 namespace rg::translate {
@@ -100,7 +102,21 @@ simdjson::error_code read_number(od::value& v, double* value, std::string_view* 
         token.remove_suffix(1);
     }
     *raw = token;
-    return v.get_double().get(*value);
+    if (auto e = v.get_double().get(*value)) {
+        return e;
+    }
+    // The token is re-emitted as it is, so an integer must also be one that strict parsers
+    // (simdjson's DOM among them) accept: at most 64 bits.
+    if (token.find_first_of(".eE") == std::string_view::npos) {
+        const char* first = token.data() + (token.front() == '-' ? 1 : 0);
+        uint64_t magnitude = 0;
+        const std::from_chars_result r =
+            std::from_chars(first, token.data() + token.size(), magnitude);
+        if (r.ec != std::errc() || (token.front() == '-' && magnitude > (uint64_t{1} << 63))) {
+            return simdjson::NUMBER_OUT_OF_RANGE;
+        }
+    }
+    return simdjson::SUCCESS;
 }
 
 Error json_error(simdjson::error_code code, Side side) {

@@ -64,6 +64,27 @@ inline bool key_is(std::string_view key, std::string_view camel, std::string_vie
 // Reads a number field as value + raw token.
 simdjson::error_code read_number(od::value& v, double* value, std::string_view* raw);
 
+// simdjson errors after which the document can still be read: a member is absent or a value
+// has another type. Any other error abandons the On-Demand iterator, and reading on would
+// touch a released parser, so it must end the parse.
+inline bool recoverable(simdjson::error_code e) {
+    return e == simdjson::SUCCESS || e == simdjson::NO_SUCH_FIELD || e == simdjson::INCORRECT_TYPE;
+}
+// For optional reads: *ok says whether `e` is success; only a fatal error is passed on.
+inline simdjson::error_code soft(simdjson::error_code e, bool* ok) {
+    *ok = e == simdjson::SUCCESS;
+    return recoverable(e) ? simdjson::SUCCESS : e;
+}
+// Whether `v` is JSON null; a fatal error is passed on.
+inline simdjson::error_code null_check(od::value& v, bool* is_null) {
+    const simdjson::error_code e = v.is_null().get(*is_null);
+    if (e == simdjson::INCORRECT_TYPE) {
+        *is_null = false;
+        return simdjson::SUCCESS;
+    }
+    return e;
+}
+
 // Result helpers.
 inline Error bad_input(Side side, const char* message) {
     return Error{ErrorCode::invalid_argument, side, false, 0, message};

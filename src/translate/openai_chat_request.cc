@@ -11,7 +11,9 @@ constexpr Side down = Side::downstream;
 Result<void> object_type(od::object& o, std::string_view* type) {
     *type = {};
     od::value v;
-    if (o.find_field_unordered("type").get(v) == simdjson::SUCCESS) {
+    bool has_type = false;
+    RG_TJ(soft(o.find_field_unordered("type").get(v), &has_type), down, "body is not valid JSON");
+    if (has_type) {
         RG_TJ(v.get_string().get(*type), down, "a content part's type is not a string");
     }
     bool empty = false;
@@ -22,7 +24,9 @@ Result<void> object_type(od::object& o, std::string_view* type) {
 Result<void> string_member(od::object& o, std::string_view name, std::string_view* out,
                            const char* message) {
     od::value v;
-    if (o.find_field_unordered(name).get(v) != simdjson::SUCCESS) {
+    bool has_name = false;
+    RG_TJ(soft(o.find_field_unordered(name).get(v), &has_name), down, "body is not valid JSON");
+    if (!has_name) {
         return bad_input(down, message);
     }
     RG_TJ(v.get_string().get(*out), down, message);
@@ -59,7 +63,10 @@ Result<void> parse_file_part(od::object& part, Request& r) {
     RG_TJ(part.find_field_unordered("file").get_object().get(fo), down,
           "a file part has no file object");
     od::value dv;
-    if (fo.find_field_unordered("file_data").get(dv) != simdjson::SUCCESS) {
+    bool has_file_data = false;
+    RG_TJ(soft(fo.find_field_unordered("file_data").get(dv), &has_file_data), down,
+          "body is not valid JSON");
+    if (!has_file_data) {
         return ok_result();  // file_id refers to OpenAI's file store: no equivalent
     }
     std::string_view data;
@@ -229,13 +236,16 @@ Result<void> parse_assistant(od::object& m, Arena& arena, Request& r) {
             RG_TRY(parse_user_content(v, r));
         } else if (key == "tool_calls") {
             bool is_null = false;
-            if (v.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
+            RG_TJ(null_check(v, &is_null), down, "body is not valid JSON");
+            if (is_null) {
                 continue;
             }
             RG_TRY(parse_tool_calls(v, arena, r));
         } else if (key == "reasoning_content") {
             std::string_view text;
-            if (v.get_string().get(text) == simdjson::SUCCESS && !text.empty()) {
+            bool is_string = false;
+            RG_TJ(soft(v.get_string().get(text), &is_string), down, "body is not valid JSON");
+            if (is_string && !text.empty()) {
                 Block& b = add_block(r, BlockKind::thinking);
                 b.origin = Format::openai_chat;  // no signature: never replayed to Anthropic
                 b.text = text;
@@ -470,7 +480,8 @@ Result<void> parse_top_field(std::string_view key, od::value& v, Arena& arena, R
                              bool* has_messages, bool* has_max_completion,
                              std::vector<std::string_view>& scratch) {
     bool is_null = false;
-    if (v.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
+    RG_TJ(null_check(v, &is_null), down, "body is not valid JSON");
+    if (is_null) {
         return ok_result();  // null means absent for every optional field
     }
     if (key == "model") {
@@ -525,7 +536,10 @@ Result<void> parse_top_field(std::string_view key, od::value& v, Arena& arena, R
         od::object so;
         RG_TJ(v.get_object().get(so), down, "stream_options is not an object");
         od::value iu;
-        if (so.find_field_unordered("include_usage").get(iu) == simdjson::SUCCESS) {
+        bool has_include_usage = false;
+        RG_TJ(soft(so.find_field_unordered("include_usage").get(iu), &has_include_usage), down,
+              "body is not valid JSON");
+        if (has_include_usage) {
             RG_TJ(iu.get_bool().get(r.include_usage), down,
                   "stream_options.include_usage is not a boolean");
         }

@@ -52,7 +52,8 @@ Result<void> parse_message(od::value& v, Arena& arena, Response& r) {
         od::value fv;
         RG_TJ(f.value().get(fv), up, "a message is not valid JSON");
         bool is_null = false;
-        if (fv.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
+        RG_TJ(null_check(fv, &is_null), up, "body is not valid JSON");
+        if (is_null) {
             continue;
         }
         if (key == "content" || key == "refusal") {
@@ -66,7 +67,9 @@ Result<void> parse_message(od::value& v, Arena& arena, Response& r) {
             Block b;
             b.kind = BlockKind::thinking;
             b.origin = Format::openai_chat;
-            if (fv.get_string().get(b.text) == simdjson::SUCCESS && !b.text.empty()) {
+            bool is_string = false;
+            RG_TJ(soft(fv.get_string().get(b.text), &is_string), up, "body is not valid JSON");
+            if (is_string && !b.text.empty()) {
                 r.blocks.push_back(b);
             }
         } else if (key == "tool_calls") {
@@ -88,7 +91,9 @@ Result<void> parse_choice(od::value& v, Arena& arena, Response& r) {
             RG_TRY(parse_message(fv, arena, r));
         } else if (key == "finish_reason") {
             std::string_view reason;
-            if (fv.get_string().get(reason) == simdjson::SUCCESS) {
+            bool is_string = false;
+            RG_TJ(soft(fv.get_string().get(reason), &is_string), up, "body is not valid JSON");
+            if (is_string) {
                 r.finish = finish_from_openai(reason);
             }
         }
@@ -218,7 +223,8 @@ Result<void> parse_openai_chat_response(std::string_view body, Arena& arena, Res
             }
         } else if (key == "usage") {
             bool is_null = false;
-            if (v.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
+            RG_TJ(null_check(v, &is_null), up, "body is not valid JSON");
+            if (is_null) {
                 continue;
             }
             RG_TRY(parse_openai_usage(v, &r.usage));

@@ -10,7 +10,9 @@ constexpr Side down = Side::downstream;
 Result<void> type_of(od::object& o, std::string_view* type) {
     *type = {};
     od::value v;
-    if (o.find_field_unordered("type").get(v) == simdjson::SUCCESS) {
+    bool has_type = false;
+    RG_TJ(soft(o.find_field_unordered("type").get(v), &has_type), down, "body is not valid JSON");
+    if (has_type) {
         RG_TJ(v.get_string().get(*type), down, "an item's type is not a string");
     }
     bool empty = false;
@@ -45,7 +47,10 @@ Result<void> parse_part(od::value& v, Request& r) {
                             "a refusal part has no refusal"));
     } else if (type == "input_image") {
         od::value uv;
-        if (part.find_field_unordered("image_url").get(uv) == simdjson::SUCCESS) {
+        bool has_image_url = false;
+        RG_TJ(soft(part.find_field_unordered("image_url").get(uv), &has_image_url), down,
+              "body is not valid JSON");
+        if (has_image_url) {
             std::string_view url;
             RG_TJ(uv.get_string().get(url), down, "input_image.image_url is not a string");
             Block& b = add_block(r, BlockKind::image);
@@ -55,7 +60,10 @@ Result<void> parse_part(od::value& v, Request& r) {
         }  // file_id: OpenAI's file store, no equivalent
     } else if (type == "input_file") {
         od::value dv;
-        if (part.find_field_unordered("file_data").get(dv) == simdjson::SUCCESS) {
+        bool has_file_data = false;
+        RG_TJ(soft(part.find_field_unordered("file_data").get(dv), &has_file_data), down,
+              "body is not valid JSON");
+        if (has_file_data) {
             std::string_view data;
             RG_TJ(dv.get_string().get(data), down, "input_file.file_data is not a string");
             Block& b = add_block(r, BlockKind::document);
@@ -127,7 +135,10 @@ Result<void> parse_output_text(od::value& v, Arena& arena, std::string_view* out
         od::object po;
         RG_TJ(p.get_object().get(po), down, "output parts must be objects");
         od::value tv;
-        if (po.find_field_unordered("text").get(tv) == simdjson::SUCCESS) {
+        bool has_text = false;
+        RG_TJ(soft(po.find_field_unordered("text").get(tv), &has_text), down,
+              "body is not valid JSON");
+        if (has_text) {
             std::string_view s;
             RG_TJ(tv.get_string().get(s), down, "an output part's text is not a string");
             texts.push_back(s);
@@ -152,7 +163,10 @@ Result<void> parse_item(od::value& v, Arena& arena, Request& r) {
         RG_TRY(string_field(item, "call_id", &b.id, "function_call.call_id is required"));
         RG_TRY(string_field(item, "name", &b.name, "function_call.name is required"));
         od::value av;
-        if (item.find_field_unordered("arguments").get(av) == simdjson::SUCCESS) {
+        bool has_arguments = false;
+        RG_TJ(soft(item.find_field_unordered("arguments").get(av), &has_arguments), down,
+              "body is not valid JSON");
+        if (has_arguments) {
             RG_TJ(av.get_string().get(args), down, "function_call.arguments is not a string");
         }
         b.args = args_object(arena, args);
@@ -169,7 +183,10 @@ Result<void> parse_item(od::value& v, Arena& arena, Request& r) {
     } else if (type == "reasoning") {
         // Summaries only; encrypted_content is bound to OpenAI and has no equivalent.
         od::array summary;
-        if (item.find_field_unordered("summary").get_array().get(summary) == simdjson::SUCCESS) {
+        bool has_summary = false;
+        RG_TJ(soft(item.find_field_unordered("summary").get_array().get(summary), &has_summary),
+              down, "body is not valid JSON");
+        if (has_summary) {
             ensure_message(r, Role::assistant);
             for (auto s : summary) {
                 od::object so;
@@ -208,7 +225,8 @@ Result<void> parse_tools(od::value& v, Arena& arena, Request& r) {
                       "tools[].description is invalid");
             } else if (key == "parameters") {
                 bool is_null = false;
-                if (fv.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
+                RG_TJ(null_check(fv, &is_null), down, "body is not valid JSON");
+                if (is_null) {
                     continue;
                 }
                 RG_TJ(raw_value(fv, &tool.parameters), down, "tools[].parameters is invalid");
@@ -257,7 +275,10 @@ Result<void> parse_text(od::value& v, Arena& arena, Request& r) {
     od::object text;
     RG_TJ(v.get_object().get(text), down, "text is not an object");
     od::object format;
-    if (text.find_field_unordered("format").get_object().get(format) != simdjson::SUCCESS) {
+    bool has_format = false;
+    RG_TJ(soft(text.find_field_unordered("format").get_object().get(format), &has_format), down,
+          "body is not valid JSON");
+    if (!has_format) {
         return ok_result();
     }
     ResponseFormat& rf = r.response_format;
@@ -303,7 +324,8 @@ Effort effort_from(std::string_view s) {
 Result<void> parse_top_field(std::string_view key, od::value& v, Arena& arena, Request& r,
                              bool* has_input) {
     bool is_null = false;
-    if (v.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
+    RG_TJ(null_check(v, &is_null), down, "body is not valid JSON");
+    if (is_null) {
         return ok_result();
     }
     if (key == "model") {
@@ -350,9 +372,14 @@ Result<void> parse_top_field(std::string_view key, od::value& v, Arena& arena, R
         od::object o;
         RG_TJ(v.get_object().get(o), down, "reasoning is not an object");
         od::value ev;
-        if (o.find_field_unordered("effort").get(ev) == simdjson::SUCCESS) {
+        bool has_effort = false;
+        RG_TJ(soft(o.find_field_unordered("effort").get(ev), &has_effort), down,
+              "body is not valid JSON");
+        if (has_effort) {
             std::string_view e;
-            if (ev.get_string().get(e) == simdjson::SUCCESS) {
+            bool is_string = false;
+            RG_TJ(soft(ev.get_string().get(e), &is_string), down, "body is not valid JSON");
+            if (is_string) {
                 r.reasoning.effort = effort_from(e);
             }
         }

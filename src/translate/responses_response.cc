@@ -34,7 +34,9 @@ Result<void> parse_item(od::value& v, Arena& arena, Response& r) {
     RG_TJ(v.get_object().get(item), up, "output[] items must be objects");
     std::string_view type;
     od::value tv;
-    if (item.find_field_unordered("type").get(tv) == simdjson::SUCCESS) {
+    bool has_type = false;
+    RG_TJ(soft(item.find_field_unordered("type").get(tv), &has_type), up, "body is not valid JSON");
+    if (has_type) {
         RG_TJ(tv.get_string().get(type), up, "output[].type is not a string");
     }
     bool empty = false;
@@ -62,7 +64,10 @@ Result<void> parse_item(od::value& v, Arena& arena, Response& r) {
         r.blocks.push_back(b);
     } else if (type == "reasoning") {
         od::array summary;
-        if (item.find_field_unordered("summary").get_array().get(summary) == simdjson::SUCCESS) {
+        bool has_summary = false;
+        RG_TJ(soft(item.find_field_unordered("summary").get_array().get(summary), &has_summary), up,
+              "body is not valid JSON");
+        if (has_summary) {
             for (auto s : summary) {
                 od::object so;
                 RG_TJ(s.get_object().get(so), up, "reasoning.summary[] must be objects");
@@ -100,7 +105,8 @@ Result<void> parse_responses_response(std::string_view body, Arena& arena, Respo
         od::value v;
         RG_TJ(f.value().get(v), up, "response body is not valid JSON");
         bool is_null = false;
-        if (v.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
+        RG_TJ(null_check(v, &is_null), up, "body is not valid JSON");
+        if (is_null) {
             continue;
         }
         if (key == "id") {
@@ -113,7 +119,10 @@ Result<void> parse_responses_response(std::string_view body, Arena& arena, Respo
             od::object d;
             RG_TJ(v.get_object().get(d), up, "incomplete_details is not an object");
             od::value rv;
-            if (d.find_field_unordered("reason").get(rv) == simdjson::SUCCESS) {
+            bool has_reason = false;
+            RG_TJ(soft(d.find_field_unordered("reason").get(rv), &has_reason), up,
+                  "body is not valid JSON");
+            if (has_reason) {
                 RG_TJ(rv.get_string().get(incomplete), up, "incomplete_details.reason is invalid");
             }
         } else if (key == "output") {

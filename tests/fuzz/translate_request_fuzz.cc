@@ -1,7 +1,8 @@
 // Fuzzes rg::translate request parsing with arbitrary bytes in each client format. Checked:
 // no crash; a request that parses emits, in every other format, either an error or a body
-// that is valid JSON (simdjson DOM), and the same bytes translate the same way twice with one
-// Arena. The first byte picks the source format, so the corpus covers all four.
+// that is valid JSON (simdjson DOM), and emitting twice from one IR gives the same bytes.
+// The same bytes as an upstream error body translate to a valid JSON envelope. The first
+// byte picks the source format, so the corpus covers all four.
 #include <simdjson.h>
 
 #include <cstdint>
@@ -37,6 +38,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static simdjson::dom::parser validator;
     rg::translate::ParseOptions po;
     po.gemini_model = "gemini-2.5-flash";
+    arena.reset();
+    {
+        rg::ByteBuffer envelope;
+        const int status = rg::translate::translate_error(from, formats[(data[0] + 1) % 4],
+                                                          400 + data[0], body, arena, envelope);
+        check(status >= 400 && status <= 599);
+        const std::string copy(envelope.view());
+        simdjson::dom::element root;
+        check(validator.parse(copy).get(root) == simdjson::SUCCESS);
+    }
     arena.reset();
     if (!rg::translate::parse_request(from, body, po, arena, &request).ok()) {
         return 0;
