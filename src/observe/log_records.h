@@ -1,0 +1,118 @@
+// AccessRecord (one per answered request) and AuditRecord (auth failures, reloads, key
+// state changes, admin actions): what the proxy and the control thread fill. Strings are
+// views into the caller's memory; LogProducer copies them, cut to the lengths in
+// observe_limits.h, into fixed-size ring slots, so the views need only live until the
+// push returns. The slots (`AccessSlot`, `AuditSlot`) are what the writer formats.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+#include "observe/observe_limits.h"
+#include "observe/utf8.h"
+
+namespace rg::observe {
+
+struct AccessRecord {
+    uint64_t time_unix_us = 0;  // when the request arrived; 0: stamped by the push
+    std::string_view request_id;
+    std::string_view client_key;  // the client key's configured name, never the key
+    std::string_view route;       // e.g. "/v1/chat/completions"
+    std::string_view format;      // client format: openai, anthropic, gemini
+    std::string_view model;       // as asked by the client
+    std::string_view model_served;
+    std::string_view provider;
+    std::string_view key_id;  // the upstream key's configured id, never the key
+    std::string_view error;   // failure class when the request failed, else empty
+    uint16_t status = 0;
+    uint8_t attempts = 0;
+    bool stream = false;
+    uint64_t tokens_input = 0;
+    uint64_t tokens_output = 0;
+    uint64_t tokens_cached = 0;
+    uint64_t cost_nano_usd = 0;  // rendered as USD with 9 decimals
+    uint64_t duration_us = 0;    // head received -> last answer byte sent
+    uint64_t upstream_us = 0;    // last attempt: request sent -> response head
+    uint64_t ttft_us = 0;        // last attempt: request sent -> first content (streams)
+    uint64_t bytes_in = 0;       // request bytes from the client
+    uint64_t bytes_out = 0;      // answer bytes to the client
+};
+
+enum class AuditEvent : uint8_t {
+    auth_failure = 0,
+    config_reload = 1,
+    config_reload_refused = 2,
+    key_state_change = 3,
+    admin_action = 4,
+};
+const char* audit_event_name(AuditEvent e);
+
+struct AuditRecord {
+    uint64_t time_unix_us = 0;  // 0: stamped by the push
+    AuditEvent event = AuditEvent::admin_action;
+    std::string_view request_id;
+    std::string_view actor;    // client key name, "admin", or "control"
+    std::string_view subject;  // provider/key id, admin path, config file
+    std::string_view detail;   // e.g. "healthy -> cooling (429)", never a secret
+    std::string_view remote;   // peer address when there is one
+    uint16_t status = 0;       // HTTP status answered, when there is one
+};
+
+// A string cut to N bytes and stored inline.
+template <uint32_t N>
+struct FixedString {
+    uint16_t size = 0;
+    char bytes[N];
+
+    void assign(std::string_view v) {
+        v = cut_utf8(v, N);
+        size = static_cast<uint16_t>(v.size());
+        if (size != 0) {
+            std::memcpy(bytes, v.data(), size);
+        }
+    }
+    std::string_view view() const { return {bytes, size}; }
+};
+
+struct AccessSlot {
+    uint64_t time_unix_us;
+    uint64_t tokens_input, tokens_output, tokens_cached, cost_nano_usd;
+    uint64_t duration_us, upstream_us, ttft_us, bytes_in, bytes_out;
+    uint16_t status;
+    uint8_t attempts;
+    bool stream;
+    FixedString<limits::request_id_bytes> request_id;
+    FixedString<limits::client_key_bytes> client_key;
+    FixedString<limits::route_bytes> route;
+    FixedString<limits::format_bytes> format;
+    FixedString<limits::model_bytes> model;
+    FixedString<limits::model_bytes> model_served;
+    FixedString<limits::provider_bytes> provider;
+    FixedString<limits::key_id_bytes> key_id;
+    FixedString<limits::error_bytes> error;
+
+    void fill(const AccessRecord& r);
+};
+
+struct AuditSlot {
+    uint64_t time_unix_us;
+    AuditEvent event;
+    uint16_t status;
+    FixedString<limits::request_id_bytes> request_id;
+    FixedString<limits::client_key_bytes> actor;
+    FixedString<limits::audit_subject_bytes> subject;
+    FixedString<limits::audit_detail_bytes> detail;
+    FixedString<limits::audit_remote_bytes> remote;
+
+    void fill(const AuditRecord& r);
+};
+
+// JSON lines (with the trailing '\n') into out[0..cap); returns the length. cap must be
+// at least limits::log_line_bytes_max. Strings are escaped and any invalid UTF-8 (a cut
+// in the middle of a character, or bytes a client sent) becomes U+FFFD, so every line is
+// valid JSON.
+size_t format_access(const AccessSlot& s, char* out, size_t cap);
+size_t format_audit(const AuditSlot& s, char* out, size_t cap);
+
+}  // namespace rg::observe
