@@ -49,19 +49,20 @@ struct MetricFamily {
 const char* family_problem(const MetricFamily& family);
 
 // Index of the bucket `value` falls in: the first bound >= value, or bounds.size() for
-// +Inf. Binary search: O(log buckets), no allocation.
+// +Inf. Branch-free binary search (the compare feeds a conditional move, so latencies
+// that jump between buckets cost no mispredictions): O(log buckets), no allocation.
 inline uint32_t bucket_index(const Buckets& b, uint64_t value) {
-    uint32_t lo = 0;
-    auto hi = static_cast<uint32_t>(b.bounds.size());
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        if (b.bounds[mid] < value) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
+    const uint64_t* base = b.bounds.data();
+    size_t len = b.bounds.size();
+    if (len == 0) {
+        return 0;
     }
-    return lo;
+    while (len > 1) {
+        size_t half = len / 2;
+        base += base[half - 1] < value ? half : 0;
+        len -= half;
+    }
+    return static_cast<uint32_t>(base - b.bounds.data()) + (*base < value ? 1 : 0);
 }
 
 }  // namespace rg::observe

@@ -52,7 +52,7 @@ uint64_t series_hash(FamilyId family, std::span<const std::string_view> values) 
 
 WorkerMetrics::WorkerMetrics(std::span<const MetricFamily> families, const Capacity& capacity)
     : families_(families), capacity_(capacity) {
-    RG_ASSERT(!families.empty() && families.back().name == overflow_family.name);
+    RG_ASSERT(!families.empty() && std::strcmp(families.back().name, overflow_family.name) == 0);
     RG_ASSERT(capacity.series >= families.size() + 1 && capacity.series <= limits::series_max);
     uint32_t fixed_cells = 3;  // sink (2) and the overflow counter
     for (const MetricFamily& f : families) {
