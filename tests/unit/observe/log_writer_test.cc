@@ -10,6 +10,9 @@
 #include <vector>
 
 #include "log_test_util.h"
+#include "observe/catalog.h"
+#include "observe/log_stats.h"
+#include "observe/registry.h"
 
 namespace rg::observe {
 namespace {
@@ -261,6 +264,29 @@ TEST(LogWriter, PushStampsTheTimeWhenTheRecordHasNone) {
     ASSERT_EQ(lines.size(), 1u);
     EXPECT_EQ(lines[0].find("\"ts\":\"1970"), std::string::npos);
     EXPECT_EQ(lines[0].find("\"ts\":\"20"), 1u);
+}
+
+TEST(LogWriter, PublishesWrittenAndDroppedCountsAsMetrics) {
+    test::TempDir dir;
+    LogWriter writer(to_file(dir.file("a.log"), 4));
+    LogProducer& p = writer.add_producer();
+    for (int i = 0; i < 6; ++i) {
+        (void)p.push(record("x"));  // 4 fit, 2 dropped
+    }
+    ASSERT_TRUE(writer.start());
+    writer.stop();
+    Registry registry(catalog_families());
+    WorkerMetrics& control = registry.add_block();
+    publish_log_stats(writer, control);
+    ByteBuffer b;
+    registry.render(b);
+    std::string text(b.view());
+    EXPECT_NE(text.find("ringgate_log_records_written_total{log=\"access\"} 4\n"),
+              std::string::npos);
+    EXPECT_NE(text.find("ringgate_log_records_dropped_total{log=\"access\"} 2\n"),
+              std::string::npos);
+    EXPECT_NE(text.find("ringgate_log_records_dropped_total{log=\"audit\"} 0\n"),
+              std::string::npos);
 }
 
 }  // namespace
