@@ -118,6 +118,14 @@ const ClientKey* ClientKeyTable::find_name(std::string_view name) const {
     return it != by_name_.end() && keys_[*it]->name() == name ? keys_[*it].get() : nullptr;
 }
 
+Authorization authorize(const ClientKeyTable& table, std::string_view presented) {
+    if (presented.empty()) {
+        return {table.auth_required() ? AuthOutcome::refused : AuthOutcome::anonymous, nullptr};
+    }
+    const ClientKey* key = table.authenticate(presented);
+    return {key ? AuthOutcome::authenticated : AuthOutcome::refused, key};
+}
+
 bool model_allowed(const ClientKey& key, std::string_view public_model) {
     if (key.allows_every_model()) {
         return true;

@@ -87,6 +87,21 @@ class ClientKeyTable {
     bool auth_required_ = false;
 };
 
+// The authentication decision for one request (auth.required from the snapshot):
+//   a presented key that matches        -> authenticated (key set)
+//   a presented key that matches nothing -> refused, whether or not auth is required
+//   no key, auth.required                -> refused
+//   no key, open gateway                 -> anonymous (no key, no limits)
+// A refusal is a 401 whose body says only that a valid key is needed (nothing on which
+// check failed, so it helps no guessing).
+enum class AuthOutcome : uint8_t { authenticated, anonymous, refused };
+struct Authorization {
+    AuthOutcome outcome = AuthOutcome::refused;
+    const ClientKey* key = nullptr;
+};
+// `presented` empty means the request carried no key (limits/key_extract.h).
+Authorization authorize(const ClientKeyTable& table, std::string_view presented);
+
 // Whether `key` may call `public_model`: an `allowed_models` entry equal to it, or a glob
 // (base/glob.h) matching it. "*" allows every model without a scan.
 bool model_allowed(const ClientKey& key, std::string_view public_model);

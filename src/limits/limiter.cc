@@ -1,5 +1,6 @@
 #include "limits/limiter.h"
 
+#include "base/assert.h"
 #include "limits/utc_period.h"
 
 namespace rg::limits {
@@ -148,6 +149,7 @@ void Limiter::describe_admitted(const ClientKey& key, const RequestBucket::Take&
 
 void Limiter::settle(const ClientKey& key, const Admission& a, const Usage& actual,
                      const PriceOptions* price, uint64_t now_ms, int64_t wall_ms) const {
+    RG_ASSERT(a.ok);
     KeyState& st = key.state();
     const LimitRules& r = key.rules();
     const uint64_t used = actual.total_tokens();
@@ -185,6 +187,7 @@ void Limiter::settle(const ClientKey& key, const Admission& a, const Usage& actu
 }
 
 void Limiter::release(const ClientKey& key, const Admission& a, uint64_t now_ms) const {
+    RG_ASSERT(a.ok);
     KeyState& st = key.state();
     if (a.reserved & Admission::reserved_minute) {
         st.tokens_minute.refund(a.admitted_s, a.estimated_tokens, now_ms / 1000);

@@ -143,6 +143,24 @@ TEST(ClientKeyTable, OldTableRequestsSettleIntoTheCarriedState) {
     EXPECT_EQ(second->key(0).state().read_counters().admitted, 1u);
 }
 
+TEST(Authorize, RequiredAuthRefusesMissingAndUnknownKeys) {
+    auto t = table_of({key_options("a", "sk-a")});
+    Authorization r = authorize(*t, "sk-a");
+    EXPECT_EQ(r.outcome, AuthOutcome::authenticated);
+    EXPECT_EQ(r.key, &t->key(0));
+    r = authorize(*t, "");
+    EXPECT_EQ(r.outcome, AuthOutcome::refused);
+    EXPECT_EQ(r.key, nullptr);
+    EXPECT_EQ(authorize(*t, "sk-b").outcome, AuthOutcome::refused);
+}
+
+TEST(Authorize, OpenGatewayPassesNoKeyButStillChecksAPresentedOne) {
+    auto t = ClientKeyTable::build({key_options("a", "sk-a")}, AuthOptions{false}, nullptr);
+    EXPECT_EQ(authorize(*t, "").outcome, AuthOutcome::anonymous);
+    EXPECT_EQ(authorize(*t, "sk-wrong").outcome, AuthOutcome::refused);
+    EXPECT_EQ(authorize(*t, "sk-a").outcome, AuthOutcome::authenticated);
+}
+
 TEST(ModelAllowed, ExactNamesAndGlobs) {
     ClientKeyOptions o = key_options("a", "sk-a");
     o.allowed_models = {"gpt-4o", "claude-*", "gemini-?.5-pro"};
