@@ -146,7 +146,8 @@ std::shared_ptr<const shard::Settings> Gateway::make_settings(
         const proxy::Config* previous = settings_ != nullptr ? settings_->proxy.get() : nullptr;
         auto proxy =
             proxy::build_config(snap, snap->server, snap->providers, snap->models, snap->routing,
-                                snap->health, previous, worker_count_, error);
+                                snap->health, snap->client_keys, snap->auth, snap->pricing,
+                                previous, worker_count_, error);
         if (!proxy.ok()) {
             return nullptr;
         }

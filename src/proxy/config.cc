@@ -107,8 +107,10 @@ void KeyLoads::init(uint32_t shards, const std::vector<keys::ProviderOptions>& p
 Result<std::shared_ptr<const Config>> build_config(
     std::shared_ptr<const void> snapshot, const server::Options& server,
     const std::vector<keys::ProviderOptions>& providers, const std::vector<ModelOptions>& models,
-    const RoutingOptions& routing, const keys::HealthOptions& health, const Config* previous,
-    uint32_t shards, std::string* error) {
+    const RoutingOptions& routing, const keys::HealthOptions& health,
+    const std::vector<limits::ClientKeyOptions>& client_keys, const limits::AuthOptions& auth,
+    const std::vector<limits::PriceOptions>& pricing, const Config* previous, uint32_t shards,
+    std::string* error) {
     auto config = std::make_shared<Config>();
     config->snapshot = std::move(snapshot);
     // Key health of keys that stay (same provider name, same key id) carries over.
@@ -118,6 +120,11 @@ Result<std::shared_ptr<const Config>> build_config(
     policy.circuit_open_max_ms = health.circuit_open_max_ms;
     policy.reprobe_ms = health.reprobe_ms;
     config->loads.init(shards, providers);
+    // Client keys that stay (same name) keep their limits' state: a reload does not reset
+    // a rate limit or a day's quota.
+    config->clients = limits::ClientKeyTable::build(
+        client_keys, auth, previous != nullptr ? previous->clients.get() : nullptr);
+    config->pricing = limits::Pricing(pricing);
     config->keys = keys::KeyTable::build(
         providers, previous != nullptr ? previous->keys.get() : nullptr, policy);
     for (const keys::ProviderOptions& p : providers) {

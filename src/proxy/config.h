@@ -13,6 +13,8 @@
 #include "base/result.h"
 #include "keys/key_table.h"
 #include "keys/options.h"
+#include "limits/client_key_table.h"
+#include "limits/pricing.h"
 #include "proxy/client_format.h"
 #include "proxy/cors.h"
 #include "proxy/model_router.h"
@@ -74,6 +76,9 @@ struct Config {
     // `providers` and their keys.
     std::shared_ptr<keys::KeyTable> keys;
     KeyLoads loads;
+    // Client keys (hashed), their limits' shared state and model prices.
+    std::shared_ptr<const limits::ClientKeyTable> clients;
+    limits::Pricing pricing;
     std::unique_ptr<Cors> cors;            // null unless server.cors is set
     std::shared_ptr<const void> snapshot;  // keeps the options the pointers refer to alive
 };
@@ -84,7 +89,9 @@ struct Config {
 Result<std::shared_ptr<const Config>> build_config(
     std::shared_ptr<const void> snapshot, const server::Options& server,
     const std::vector<keys::ProviderOptions>& providers, const std::vector<ModelOptions>& models,
-    const RoutingOptions& routing, const keys::HealthOptions& health, const Config* previous,
-    uint32_t shards, std::string* error);
+    const RoutingOptions& routing, const keys::HealthOptions& health,
+    const std::vector<limits::ClientKeyOptions>& client_keys, const limits::AuthOptions& auth,
+    const std::vector<limits::PriceOptions>& pricing, const Config* previous, uint32_t shards,
+    std::string* error);
 
 }  // namespace rg::proxy

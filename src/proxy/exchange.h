@@ -11,6 +11,8 @@
 #include "http/response_parser.h"
 #include "json/request_scan.h"
 #include "keys/failure_class.h"
+#include "limits/client_key_table.h"
+#include "limits/limiter.h"
 #include "proxy/client_format.h"
 #include "shard/timer_list.h"
 #include "translate/arena.h"
@@ -135,6 +137,14 @@ struct Exchange final : upstream::Observer {
     ByteBuffer translated_out;               // the translator's output, per piece
     translate::Format fail_format = translate::Format::openai_chat;  // of fail_body
     const char* translate_error = nullptr;  // why the request could not be translated
+
+    // Client key (limits/): who calls, and what the limiter admitted for this request.
+    const limits::ClientKey* client = nullptr;  // into cfg->clients; null: open gateway
+    bool auth_refused = false;
+    bool admitted = false;
+    bool usage_known = false;  // `usage` holds what the upstream reported
+    limits::Admission admission;
+    translate::Usage usage;
 
     // The last failed attempt, answered when no attempt is left.
     keys::FailureClass fail_class = keys::FailureClass::transport;

@@ -96,7 +96,9 @@ void ProxyHandler::start_upstream(Exchange* x) {
         fail(x, ErrorKind::model_not_found, "No provider is configured");
         return;
     }
-    use_config(x);
+    if (x->cfg == nullptr) {
+        use_config(x);
+    }
     x->stream = x->scan.stream;
     Resolution r = x->cfg->router->resolve(x->scan.model());
     if (!r.found()) {
@@ -106,6 +108,9 @@ void ProxyHandler::start_upstream(Exchange* x) {
                       "The model '%.*s' does not exist or is not routed by this gateway",
                       static_cast<int>(asked.size()), asked.data());
         fail(x, ErrorKind::model_not_found, message);
+        return;
+    }
+    if (!admit(x, r.public_name)) {
         return;
     }
     build_plan(x, r);
@@ -190,7 +195,16 @@ void ProxyHandler::next_attempt(Exchange* x) {
     if (x->cfg != config_ && config_ != nullptr) {
         // The config was reloaded since this request started: its plan indexes the old
         // tables. Plan again on the new one; the attempts made still count.
+        // The client key is found again by name: its limits' state is shared across the
+        // reload (a key the reload removed stops being billed).
+        const limits::ClientKey* client =
+            x->client != nullptr ? config_->clients->find_name(x->client->name()) : nullptr;
+        if (client == nullptr && x->admitted) {
+            limiter_.release(*x->client, x->admission, monotonic_ms());
+            x->admitted = false;
+        }
         use_config(x);
+        x->client = client;
         Resolution r = x->cfg->router->resolve(x->scan.model());
         x->plan_count = x->plan_pos = 0;
         x->skip_group = 0xff;
@@ -636,6 +650,10 @@ void ProxyHandler::complete_translated(Exchange* x, bool reusable) {
         ++stats_.upstream_errors;
         fail(x, ErrorKind::upstream_error, "The upstream's answer could not be translated");
         return;
+    }
+    if (x->ir_response.has_usage) {
+        x->usage = x->ir_response.usage;
+        x->usage_known = true;
     }
     end_attempt(x, true);
     if (x->up != nullptr) {

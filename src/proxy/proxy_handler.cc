@@ -99,6 +99,8 @@ Exchange* ProxyHandler::acquire_exchange(server::Connection* c) {
     x->held.clear();
     x->decoded.clear();
     x->fail_body.clear();
+    x->client = nullptr;
+    x->auth_refused = x->admitted = x->usage_known = false;
     x->cors_count = 0;
     x->cors_arena.clear();
     x->head_arena.clear();
@@ -117,6 +119,7 @@ void ProxyHandler::release_exchange(Exchange* x) {
         pool_.release(x->up, false);
         x->up = nullptr;
     }
+    settle_limits(x);
     drop_config(x);
     x->phase = Phase::finished;
     x->down = nullptr;
@@ -154,6 +157,9 @@ bool ProxyHandler::on_request(server::Connection* c, const http::RequestHead& he
     }
     x->route = m.route;
     x->format = m.format;
+    if (!preflight) {
+        authenticate(x, head);
+    }
     RequestIdBuffer generated;
     std::string_view id = ids_.accept_or_next(head.find("x-request-id"), generated);
     std::memcpy(x->request_id, id.data(), id.size());
@@ -201,6 +207,12 @@ void ProxyHandler::on_request_end(server::Connection* c) {
     }
     if (!x->method_allowed) {
         fail(x, ErrorKind::method_not_allowed, "Method not allowed on this route");
+        return;
+    }
+    if (x->auth_refused) {
+        // Nothing that helps guessing: not which check failed, nor whether a key exists.
+        ++stats_.auth_failures;
+        fail(x, ErrorKind::authentication, "A valid API key is required");
         return;
     }
     if (x->route == Route::models) {
@@ -290,10 +302,10 @@ void ProxyHandler::answer_local(Exchange* x, int status, std::string_view conten
                                 std::string_view body, bool close,
                                 std::span<const http::Header> extra) {
     close = close || x->close;
-    http::Header headers[12];
+    http::Header headers[16];  // x-request-id, 4 extra, 8 CORS
     size_t n = 0;
     headers[n++] = http::Header{"x-request-id", x->id()};
-    for (size_t i = 0; i < extra.size() && i < 2; ++i) {
+    for (size_t i = 0; i < extra.size() && i < 4; ++i) {
         headers[n++] = extra[i];
     }
     for (uint8_t i = 0; i < x->cors_count; ++i) {
@@ -516,6 +528,10 @@ void ProxyHandler::on_head(Exchange* x) {
         } else if (x->translated) {
             resp.set_body_sink(&x->decoded, hold_max);
             set_deadline(x, o.upstream.stall_timeout_ms);
+        } else if (!x->stream && x->client != nullptr) {
+            // A billed client: the body is read for its usage as it passes.
+            resp.set_body_sink(&x->decoded, hold_max);
+            set_deadline(x, o.upstream.stall_timeout_ms);
         } else if (x->stream) {
             x->sse.reset();
             translate::StreamFormat format = translate::StreamFormat::openai_chat;
@@ -671,6 +687,10 @@ void ProxyHandler::complete(Exchange* x, bool reusable) {
         pump_stream(x);
         x->translated_out.clear();
         translate::StreamEnd end = x->translator.finish(x->translated_out);
+        if (x->translator.has_usage()) {
+            x->usage = x->translator.usage();
+            x->usage_known = true;
+        }
         if (end == translate::StreamEnd::cut) {
             ++stats_.upstream_errors;
             x->translator.append_cut_error(x->translated_out);
@@ -700,6 +720,7 @@ void ProxyHandler::complete(Exchange* x, bool reusable) {
     } else if (x->rechunk) {
         http::write_last_chunk(out);
     }
+    passthrough_usage(x);
     end_attempt(x, true);
     int status = x->status;
     bool close = x->close;
@@ -837,6 +858,12 @@ void ProxyHandler::before_submit() {
     s.upstream_errors_total.set(stats_.upstream_errors);
     s.upstream_timeouts_total.set(stats_.upstream_timeouts);
     s.client_aborts_total.set(stats_.client_aborts);
+    s.upstream_attempts_total.set(stats_.attempts);
+    s.upstream_retries_total.set(stats_.retries);
+    s.upstream_fallback_attempts_total.set(stats_.fallbacks);
+    s.upstream_no_key_total.set(stats_.no_key);
+    s.client_auth_failures_total.set(stats_.auth_failures);
+    s.client_limited_total.set(stats_.limited);
 }
 
 // --- Exchange observer ----------------------------------------------------------------

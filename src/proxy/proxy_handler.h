@@ -30,9 +30,11 @@ struct ProxyStats {
     uint64_t upstream_timeouts = 0;
     uint64_t client_aborts = 0;
     uint64_t attempts = 0;
-    uint64_t retries = 0;    // attempts after the first
-    uint64_t fallbacks = 0;  // attempts on a fallback model
-    uint64_t no_key = 0;     // requests refused because no key could take them
+    uint64_t retries = 0;        // attempts after the first
+    uint64_t fallbacks = 0;      // attempts on a fallback model
+    uint64_t no_key = 0;         // requests refused because no key could take them
+    uint64_t auth_failures = 0;  // client requests without a valid client key
+    uint64_t limited = 0;        // client requests refused by a rate limit, quota or budget
 };
 
 // The translate format of a client route, and of a provider for a client of `client`.
@@ -91,6 +93,12 @@ class ProxyHandler final : public server::RequestHandler {
     void append_upstream_path(ByteBuffer& r, const keys::ProviderOptions& o, const Exchange* x,
                               std::string_view model) const;
     void complete_translated(Exchange* x, bool reusable);
+    // Client keys and limits (proxy_limits.cc).
+    void authenticate(Exchange* x, const http::RequestHead& head);
+    bool admit(Exchange* x, std::string_view public_model);
+    void refuse_limited(Exchange* x, const limits::Admission& a);
+    void settle_limits(Exchange* x);
+    void passthrough_usage(Exchange* x);
     void send_request(Exchange* x);
     // Response side.
     void on_head(Exchange* x);
@@ -128,6 +136,7 @@ class ProxyHandler final : public server::RequestHandler {
     RequestIdGenerator ids_;
     std::string admin_key_;  // RINGGATE_ADMIN_KEY at start; empty: the admin API is off
     ProxyStats stats_;
+    limits::Limiter limiter_;
     http::RequestHead scratch_head_;  // rebuilt per upstream request; avoids a 4 KiB alloc
     ByteBuffer scratch_;              // rewritten bodies and error bodies, reused
 };

@@ -71,7 +71,10 @@ class Counter {
     X(upstream_fallback_attempts_total, counter,                                              \
       "Upstream attempts on a fallback model of the one asked.")                              \
     X(upstream_no_key_total, counter,                                                         \
-      "Requests refused because no upstream key could take them (cooling, open, disabled).")
+      "Requests refused because no upstream key could take them (cooling, open, disabled).")  \
+    X(client_auth_failures_total, counter, "Requests without a valid client key (401).")      \
+    X(client_limited_total, counter,                                                          \
+      "Requests refused by a client key's rate limit, quota or budget (429).")
 
 inline constexpr size_t parse_error_kinds = 16;  // http::ParseError values, checked in .cc
 

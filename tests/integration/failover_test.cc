@@ -307,6 +307,9 @@ TEST_F(FailoverTest, FallbackChainCrossesProviders) {
     std::vector<Attempt> log = attempts(*mock_);
     ASSERT_EQ(log.size(), 3u);
     EXPECT_EQ(log[2].key, "sk-c");
+    EXPECT_EQ(gw_->metric("ringgate_upstream_attempts_total"), 3);
+    EXPECT_EQ(gw_->metric("ringgate_upstream_retries_total"), 2);
+    EXPECT_EQ(gw_->metric("ringgate_upstream_fallback_attempts_total"), 1);
 }
 
 TEST_F(FailoverTest, ResetsAndSilenceAreRetriedOnAnotherKey) {

@@ -1,0 +1,148 @@
+// ProxyHandler, client side of limits/: who calls (client keys, hashed, from any of the
+// four places SDKs put them), which models the key may use, whether its rate limits,
+// quotas and budgets admit the request, and what the answer cost once it is known.
+#include <cstdio>
+
+#include "base/clock.h"
+#include "limits/key_extract.h"
+#include "limits/token_estimate.h"
+#include "limits/usage.h"
+#include "proxy/proxy_handler.h"
+#include "translate/translate.h"
+
+namespace rg::proxy {
+namespace {
+
+limits::Usage to_limits_usage(const translate::Usage& u) {
+    limits::Usage out;
+    out.prompt_tokens = u.input;
+    out.cached_prompt_tokens = u.cached_input;
+    out.cache_creation_tokens = u.cache_creation;
+    out.completion_tokens = u.output;
+    out.reasoning_tokens = u.reasoning;
+    return out;
+}
+
+bool counts_tokens(const limits::ClientKey& key) {
+    const limits::ClientKeyOptions& o = key.options();
+    return o.rate_limit.tokens_per_minute.has_value() || o.quota.tokens_per_day.has_value();
+}
+
+}  // namespace
+
+void ProxyHandler::authenticate(Exchange* x, const http::RequestHead& head) {
+    if (config_ == nullptr) {
+        return;
+    }
+    use_config(x);  // x->client points into this snapshot's key table
+    const limits::ClientKeyTable& table = *x->cfg->clients;
+    if (table.size() == 0 && !table.auth_required()) {
+        // An open gateway: SDKs always send some key, and none is checked.
+        return;
+    }
+    limits::KeyScratch scratch;
+    limits::PresentedKey presented = limits::extract_key(
+        std::span<const http::Header>(head.headers, head.header_count), head.query, &scratch);
+    limits::Authorization a = limits::authorize(table, presented.key);
+    x->auth_refused = a.outcome == limits::AuthOutcome::refused;
+    x->client = a.key;
+}
+
+bool ProxyHandler::admit(Exchange* x, std::string_view public_model) {
+    if (x->client == nullptr) {
+        return true;
+    }
+    if (!limits::model_allowed(*x->client, public_model)) {
+        char message[320];
+        std::snprintf(message, sizeof(message), "This API key may not use the model '%.*s'",
+                      static_cast<int>(public_model.size()), public_model.data());
+        fail(x, ErrorKind::permission, message);
+        return false;
+    }
+    uint64_t estimate =
+        counts_tokens(*x->client) ? limits::estimate_input_tokens(x->body.view()) : 0;
+    limits::Admission a =
+        limiter_.admit(*x->client, monotonic_ms(), static_cast<int64_t>(wall_ms()), estimate);
+    if (!a.ok) {
+        refuse_limited(x, a);
+        return false;
+    }
+    x->admission = a;
+    x->admitted = true;
+    return true;
+}
+
+void ProxyHandler::refuse_limited(Exchange* x, const limits::Admission& a) {
+    ++stats_.limited;
+    limits::RateLimitHeaders h = limits::rate_limit_headers(a);
+    char text[4][24];
+    http::Header headers[4];
+    size_t n = 0;
+    auto add = [&](std::string_view name, uint64_t value) {
+        int len =
+            std::snprintf(text[n], sizeof(text[n]), "%llu", static_cast<unsigned long long>(value));
+        headers[n] = http::Header{name, std::string_view(text[n], static_cast<size_t>(len))};
+        ++n;
+    };
+    if (h.has_retry_after) {
+        add("retry-after", h.retry_after_s);
+    }
+    if (h.has_limit) {
+        add("x-ratelimit-limit", h.limit);
+        add("x-ratelimit-remaining", h.remaining);
+    }
+    if (h.has_reset) {
+        add("x-ratelimit-reset", h.reset_s);
+    }
+    bool per_period = a.limit == limits::LimitKind::requests_per_day ||
+                      a.limit == limits::LimitKind::tokens_per_day ||
+                      a.limit == limits::LimitKind::budget_per_day ||
+                      a.limit == limits::LimitKind::budget_per_month;
+    ErrorKind kind = per_period ? ErrorKind::quota_exceeded : ErrorKind::rate_limited;
+    char message[160];
+    std::snprintf(message, sizeof(message), "This API key is over its %s limit",
+                  limits::limit_kind_name(a.limit));
+    int status = error_status(x->format, kind);
+    scratch_.clear();
+    write_error(
+        x->format, status, kind, message, scratch_,
+        ErrorExtras{x->id(), h.has_retry_after ? static_cast<uint32_t>(h.retry_after_s) : 0u});
+    answer_local(x, status, error_content_type, scratch_.view(), false,
+                 std::span<const http::Header>(headers, n));
+}
+
+void ProxyHandler::passthrough_usage(Exchange* x) {
+    // A non-streamed answer passed through: its usage is read from the body the parser
+    // also handed to `decoded` (only when a client key is being billed).
+    if (x->client == nullptr || x->translated || x->stream || x->decoded.empty()) {
+        return;
+    }
+    x->response_arena.reset();
+    if (translate::parse_response(x->upstream_format, x->decoded.view(), x->response_arena,
+                                  &x->ir_response)
+            .ok() &&
+        x->ir_response.has_usage) {
+        x->usage = x->ir_response.usage;
+        x->usage_known = true;
+    }
+}
+
+void ProxyHandler::settle_limits(Exchange* x) {
+    if (!x->admitted || x->client == nullptr) {
+        x->admitted = false;
+        return;
+    }
+    x->admitted = false;
+    uint64_t now = monotonic_ms();
+    if (!x->usage_known) {
+        // No answer (every attempt failed, or the client left before one): not billed;
+        // the token estimate goes back.
+        limiter_.release(*x->client, x->admission, now);
+        return;
+    }
+    std::string_view public_model = x->cfg->router->strip(x->scan.model());
+    limiter_.settle(*x->client, x->admission, to_limits_usage(x->usage),
+                    x->cfg->pricing.find(public_model), now, static_cast<int64_t>(wall_ms()));
+}
+
+}  // namespace rg::proxy
