@@ -588,11 +588,15 @@ void ProxyHandler::pump_stream(Exchange* x) {
     // Watch the events: the first content commits the answer, the terminator (or its
     // absence at the end) decides how the client's stream ends.
     bool chat = x->sentinel.format() == translate::StreamFormat::openai_chat;
-    x->sse.feed_all(x->decoded.view(), [x, chat](const translate::SseEvent& e) {
+    bool billed = x->client != nullptr;
+    x->sse.feed_all(x->decoded.view(), [this, x, chat, billed](const translate::SseEvent& e) {
         translate::EventClass c = x->sentinel.observe(e);
         if (chat && !c.terminal && !x->finish_seen &&
             translate::json_has_nonempty_string(e.data, "finish_reason")) {
             x->finish_seen = true;
+        }
+        if (billed && !c.terminal) {
+            stream_usage(x, e.data);
         }
     });
     x->decoded.clear();

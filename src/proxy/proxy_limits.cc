@@ -8,6 +8,7 @@
 #include "limits/token_estimate.h"
 #include "limits/usage.h"
 #include "proxy/proxy_handler.h"
+#include "translate/stream_scan.h"
 #include "translate/translate.h"
 
 namespace rg::proxy {
@@ -21,6 +22,25 @@ limits::Usage to_limits_usage(const translate::Usage& u) {
     out.completion_tokens = u.output;
     out.reasoning_tokens = u.reasoning;
     return out;
+}
+
+// The unsigned integer value of the first member `key` (any depth) in `json`; -1 if none.
+int64_t number_member(std::string_view json, std::string_view key) {
+    std::string_view v = translate::json_find_member(json, key);
+    if (v.empty() || v[0] < '0' || v[0] > '9') {
+        return -1;
+    }
+    int64_t n = 0;
+    for (size_t i = 0; i < v.size() && v[i] >= '0' && v[i] <= '9' && n < (int64_t{1} << 50); ++i) {
+        n = n * 10 + (v[i] - '0');
+    }
+    return n;
+}
+
+void take(uint64_t* field, int64_t value) {
+    if (value >= 0 && static_cast<uint64_t>(value) > *field) {
+        *field = static_cast<uint64_t>(value);  // counts are cumulative: the largest stands
+    }
 }
 
 bool counts_tokens(const limits::ClientKey& key) {
@@ -125,6 +145,72 @@ void ProxyHandler::passthrough_usage(Exchange* x) {
         x->usage = x->ir_response.usage;
         x->usage_known = true;
     }
+}
+
+void ProxyHandler::stream_usage(Exchange* x, std::string_view data) {
+    // Usage rides on a few events of a passed-through stream (wire-formats §4.5): OpenAI's
+    // last chunk (when the client asked include_usage), Responses' response.completed,
+    // Anthropic's message_start (input) and message_delta (output, cumulative), Gemini's
+    // usageMetadata (running totals). Cheap key scans; only for a billed client.
+    translate::Usage& u = x->usage;
+    switch (x->client_format) {
+        case translate::Format::openai_chat: {
+            std::string_view usage = translate::json_find_member(data, "usage");
+            if (usage.empty() || usage[0] != '{') {
+                return;
+            }
+            take(&u.input, number_member(usage, "prompt_tokens"));
+            take(&u.output, number_member(usage, "completion_tokens"));
+            take(&u.cached_input, number_member(usage, "cached_tokens"));
+            take(&u.reasoning, number_member(usage, "reasoning_tokens"));
+            break;
+        }
+        case translate::Format::openai_responses: {
+            std::string_view usage = translate::json_find_member(data, "usage");
+            if (usage.empty() || usage[0] != '{') {
+                return;
+            }
+            take(&u.input, number_member(usage, "input_tokens"));
+            take(&u.output, number_member(usage, "output_tokens"));
+            take(&u.cached_input, number_member(usage, "cached_tokens"));
+            take(&u.reasoning, number_member(usage, "reasoning_tokens"));
+            break;
+        }
+        case translate::Format::anthropic: {
+            std::string_view usage = translate::json_find_member(data, "usage");
+            if (usage.empty() || usage[0] != '{') {
+                return;
+            }
+            // Anthropic's input_tokens excludes cache reads and writes; the IR's input
+            // includes them.
+            int64_t input = number_member(usage, "input_tokens");
+            int64_t read = number_member(usage, "cache_read_input_tokens");
+            int64_t write = number_member(usage, "cache_creation_input_tokens");
+            if (input >= 0) {
+                take(&u.input, input + (read > 0 ? read : 0) + (write > 0 ? write : 0));
+            }
+            take(&u.cached_input, read);
+            take(&u.cache_creation, write);
+            take(&u.output, number_member(usage, "output_tokens"));
+            break;
+        }
+        case translate::Format::gemini: {
+            std::string_view usage = translate::json_find_member(data, "usageMetadata");
+            if (usage.empty() || usage[0] != '{') {
+                return;
+            }
+            int64_t candidates = number_member(usage, "candidatesTokenCount");
+            int64_t thoughts = number_member(usage, "thoughtsTokenCount");
+            take(&u.input, number_member(usage, "promptTokenCount"));
+            take(&u.cached_input, number_member(usage, "cachedContentTokenCount"));
+            take(&u.reasoning, thoughts);
+            if (candidates >= 0) {
+                take(&u.output, candidates + (thoughts > 0 ? thoughts : 0));
+            }
+            break;
+        }
+    }
+    x->usage_known = true;
 }
 
 void ProxyHandler::settle_limits(Exchange* x) {

@@ -38,6 +38,9 @@ std::string config(int port) {
            limited_sha256 +
            "\", rate_limit: {requests_per_second: 0, burst: 5}}\n"
            "  - {name: daily, key: ck-daily, quota: {requests_per_day: 3}}\n"
+           "  - {name: tok1, key: ck-tok1, quota: {tokens_per_day: 20}}\n"
+           "  - {name: tok2, key: ck-tok2, quota: {tokens_per_day: 20}}\n"
+           "  - {name: tok3, key: ck-tok3, quota: {tokens_per_day: 20}}\n"
            "pricing:\n"
            "  gpt-4o: {input: 2.5, output: 10}\n";
 }
@@ -191,6 +194,47 @@ TEST_F(ClientKeysTest, ADailyQuotaRefusesTheNextRequestUntilMidnight) {
     EXPECT_LE(reset, 86400);
     EXPECT_EQ(r.header("retry-after"), r.header("x-ratelimit-reset"));
     EXPECT_TRUE(has(r.body, "requests_per_day")) << r.body;
+}
+
+TEST_F(ClientKeysTest, TokenQuotasCountWhatTheUpstreamReported) {
+    // Every answer here is 4 tokens (1 prompt word, 3 completion tokens): a 20-token day
+    // admits about five (the pre-call estimate decides the last one), then refuses. Were
+    // the usage not read from the answers, the estimate (1 token) would be refunded and
+    // nothing would ever be refused.
+    struct Mode {
+        const char* name;
+        std::string request;
+    };
+    const Mode modes[] = {
+        {"anthropic stream passthrough",
+         post("/v1/messages",
+              "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":9,\"stream\":true,"
+              "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+              "x-api-key: ck-tok1\r\nanthropic-version: 2023-06-01\r\n")},
+        {"openai passthrough",
+         post("/v1/chat/completions", chat("gpt-4o"), "Authorization: Bearer ck-tok2\r\n")},
+        {"openai stream translated from anthropic",
+         post("/v1/chat/completions",
+              "{\"model\":\"claude-sonnet-4-5\",\"stream\":true,\"messages\":[{\"role\":"
+              "\"user\",\"content\":\"hi\"}]}",
+              "Authorization: Bearer ck-tok3\r\n")},
+    };
+    for (const Mode& m : modes) {
+        int ok = 0;
+        Response refused;
+        for (int i = 0; i < 12 && refused.status == 0; ++i) {
+            Response r = call(m.request);
+            if (r.status == 200) {
+                ++ok;
+            } else {
+                refused = r;
+            }
+        }
+        EXPECT_EQ(refused.status, 429) << m.name;
+        EXPECT_TRUE(has(refused.body, "tokens_per_day")) << m.name << ": " << refused.body;
+        EXPECT_GE(ok, 4) << m.name;
+        EXPECT_LE(ok, 6) << m.name;
+    }
 }
 
 TEST_F(ClientKeysTest, LimitsSurviveAReload) {
