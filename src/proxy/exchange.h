@@ -112,6 +112,10 @@ struct Exchange final : upstream::Observer {
     bool retry_tried = false;  // keys already tried may be tried again (after a backoff)
     bool key_busy = false;     // an attempt holds an in-flight slot of (provider, key)
     uint16_t key = 0;
+    // The upstream model of the current attempt (a view into the router or the asked
+    // name): what a translated answer reports, as a passed-through one reports the
+    // upstream's own, so a fallback's answer names the model that served it.
+    std::string_view served_model;
     uint64_t attempt_start_ns = 0;
     uint64_t first_byte_us = 0;  // upstream latency of the current attempt's head
     bool stream = false;         // the client asked for a stream

@@ -295,6 +295,7 @@ void ProxyHandler::launch(Exchange* x, const Candidate& c, uint32_t key) {
         ++stats_.fallbacks;
     }
     x->provider = c.provider;
+    x->served_model = c.model;
     x->key = static_cast<uint16_t>(key);
     x->key_busy = true;
     selector_.started(c.provider, key);
@@ -640,7 +641,7 @@ void ProxyHandler::complete_translated(Exchange* x, bool reusable) {
     scratch_.clear();
     if (parsed.ok()) {
         translate::ResponseOptions ro;
-        ro.model = x->scan.model();
+        ro.model = x->served_model;
         ro.id_token = x->id_token(token);
         ro.created_s = static_cast<int64_t>(wall_ms() / 1000);
         parsed = translate::emit_response(x->client_format, x->ir_response, ro, x->response_arena,

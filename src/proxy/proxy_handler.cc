@@ -517,7 +517,7 @@ void ProxyHandler::on_head(Exchange* x) {
             x->stream = true;
             x->raw_stream = false;
             translate::StreamOptions so;
-            so.model = x->scan.model();
+            so.model = x->served_model;
             char token[sizeof(x->request_id)];
             so.id_token = x->id_token(token);  // copied by start()
             so.created_s = static_cast<int64_t>(wall_ms() / 1000);

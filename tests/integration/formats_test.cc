@@ -27,7 +27,9 @@ std::string config(int port) {
            "\", keys: [{id: g1, key: sk-ge}]}\n"
            "models:\n"
            "  - {name: claude-sonnet-4-5, targets: [{provider: an}]}\n"
-           "  - {name: gemini-2.5-flash, targets: [{provider: ge}]}\n";
+           "  - {name: gemini-2.5-flash, targets: [{provider: ge}]}\n"
+           "  - {name: smart, targets: [{provider: an, model: \"claude-x~context_length\"}],\n"
+           "     fallbacks: [gpt-4o-mini]}\n";
 }
 
 std::string post(const std::string& path, const std::string& body, const std::string& headers) {
@@ -164,6 +166,14 @@ TEST_F(FormatsTest, GeminiClientGetsAnAnthropicModelsAnswerInItsOwnFormat) {
     EXPECT_TRUE(has(r.body, "tok1 tok2 tok3"));
     EXPECT_TRUE(has(r.body, "\"finishReason\":\"STOP\""));
     EXPECT_TRUE(has(mock_->attempts(), "\"format\":\"anthropic\""));
+}
+
+TEST_F(FormatsTest, ATranslatedFallbackAnswerNamesTheModelThatServedIt) {
+    // "smart" is an alias: its Anthropic target fails (context length), its fallback is an
+    // OpenAI model; the Anthropic client's answer says which model answered.
+    Response r = call(post("/v1/messages", anthropic_messages("smart"), anthropic_auth));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_TRUE(has(r.body, "\"model\":\"gpt-4o-mini\"")) << r.body;
 }
 
 TEST_F(FormatsTest, ProviderErrorsReachTheClientInItsOwnEnvelope) {
