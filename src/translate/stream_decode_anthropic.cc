@@ -174,7 +174,8 @@ class AnthropicDecoder final : public Decoder {
                  : type == "thinking" ? BlockType::thinking
                                       : BlockType::other;  // redacted_thinking, server tools
         if (b.type == BlockType::tool) {
-            if (next_tool_ >= tool_calls_max) {
+            // A call without a name cannot be answered by any client: dropped.
+            if (next_tool_ >= tool_calls_max || name.empty()) {
                 b.type = BlockType::other;
                 pipe.count_dropped();
                 return true;
@@ -270,11 +271,13 @@ class AnthropicDecoder final : public Decoder {
                     return false;
                 }
                 std::string_view reason;
-                if (delta.find_field_unordered("stop_reason").get_string().get(reason) ==
-                    simdjson::SUCCESS) {
+                const auto r = delta.find_field_unordered("stop_reason").get_string().get(reason);
+                if (r == simdjson::SUCCESS) {
                     Delta d = make_delta(DeltaKind::finish);
                     d.finish = finish_from_anthropic(reason);
                     pipe.delta(d);
+                } else if (r != simdjson::NO_SUCH_FIELD && r != simdjson::INCORRECT_TYPE) {
+                    return false;  // broken JSON: the document may not be walked again
                 }
             } else if (key == "usage") {
                 if (!read_usage(v)) {
@@ -312,11 +315,15 @@ class AnthropicDecoder final : public Decoder {
             } else if (key == "output_tokens_details") {
                 od::object details;
                 uint64_t n = 0;
-                if (val.get_object().get(details) == simdjson::SUCCESS &&
-                    details.find_field_unordered("thinking_tokens").get_uint64().get(n) ==
-                        simdjson::SUCCESS) {
+                if (val.get_object().get(details) != simdjson::SUCCESS) {
+                    continue;  // null
+                }
+                const auto r = details.find_field_unordered("thinking_tokens").get_uint64().get(n);
+                if (r == simdjson::SUCCESS) {
                     usage_.thinking = n;
                     usage_.has_thinking = true;
+                } else if (r != simdjson::NO_SUCH_FIELD && r != simdjson::INCORRECT_TYPE) {
+                    return false;
                 }
             }
         }

@@ -28,41 +28,52 @@ class GeminiDecoder final : public Decoder {
             pipe.error(error_code(err), event.data);
             return true;
         }
-        if (!started_) {
-            // modelVersion usually comes last in the chunk: a cheap scan finds it first.
-            started_ = true;
-            Delta d = make_delta(DeltaKind::start);
-            d.name = pipe.arena().copy(json_top_level_string(event.data, "modelVersion"));
-            pipe.delta(d);
-        }
         od::document doc;
         od::object root;
         if (open_document(pipe.arena(), event.data, &doc) != simdjson::SUCCESS ||
             doc.get_object().get(root) != simdjson::SUCCESS) {
             return false;
         }
-        // Usage first, so a client's message_start can carry the prompt count (§4.6 (e)).
-        od::value usage;
-        if (root.find_field_unordered("usageMetadata").get(usage) == simdjson::SUCCESS) {
-            Delta d = make_delta(DeltaKind::usage);
-            if (!parse_gemini_usage(usage, &d.usage).ok()) {
-                return false;
-            }
+        if (!started_) {
+            // modelVersion usually comes last in the chunk: a cheap scan finds it first.
+            // The document opened above, so its bytes are valid UTF-8.
+            started_ = true;
+            Delta d = make_delta(DeltaKind::start);
+            d.name = pipe.arena().copy(json_top_level_string(event.data, "modelVersion"));
             pipe.delta(d);
         }
-        od::array candidates;
-        const auto c = root.find_field_unordered("candidates").get_array().get(candidates);
-        if (c != simdjson::SUCCESS) {
-            return c == simdjson::NO_SUCH_FIELD;  // a usage-only chunk
-        }
-        for (auto item : candidates) {
-            od::object candidate;
-            if (item.get_object().get(candidate) != simdjson::SUCCESS) {
+        // One pass over the chunk: usage is read, candidates kept as raw text. Usage goes
+        // out first, so a client's message_start can carry the prompt count (§4.6 (e)).
+        // (Looking fields up out of order instead is unsafe on broken JSON: simdjson may
+        // not walk a document again after an error.)
+        Delta usage = make_delta(DeltaKind::usage);
+        bool has_usage = false;
+        std::string_view candidates;
+        for (auto field : root) {
+            std::string_view key;
+            od::value v;
+            if (field.unescaped_key().get(key) != simdjson::SUCCESS ||
+                field.value().get(v) != simdjson::SUCCESS) {
                 return false;
             }
-            return read_candidate(candidate, pipe);  // the first candidate only
+            if (key_is(key, "usageMetadata", "usage_metadata")) {
+                if (!parse_gemini_usage(v, &usage.usage).ok()) {
+                    return false;
+                }
+                has_usage = true;
+            } else if (key == "candidates") {
+                if (raw_value(v, &candidates) != simdjson::SUCCESS) {
+                    return false;
+                }
+            }
         }
-        return true;
+        if (!document_at_end(doc)) {
+            return false;
+        }
+        if (has_usage) {
+            pipe.delta(usage);
+        }
+        return candidates.empty() || read_candidates(candidates, pipe);  // usage-only chunk
     }
 
     bool on_eof(Pipe& pipe) override {
@@ -87,6 +98,30 @@ class GeminiDecoder final : public Decoder {
             code = code * 10 + (ch - '0');
         }
         return code >= 400 && code <= 599 ? code : 500;
+    }
+
+    // The first candidate only. Parsed with the Arena's second parser: the chunk's
+    // document is done with.
+    static bool read_candidates_array(od::array& array, GeminiDecoder& self, Pipe& pipe) {
+        for (auto item : array) {
+            od::object candidate;
+            if (item.get_object().get(candidate) != simdjson::SUCCESS) {
+                return false;
+            }
+            return self.read_candidate(candidate, pipe);
+        }
+        return true;
+    }
+
+    bool read_candidates(std::string_view raw, Pipe& pipe) {
+        const simdjson::padded_string_view copy = scratch_copy(pipe.arena(), raw);
+        od::document doc;
+        od::array array;
+        if (pipe.arena().parsers().walker.iterate(copy).get(doc) != simdjson::SUCCESS ||
+            doc.get_array().get(array) != simdjson::SUCCESS) {
+            return false;
+        }
+        return read_candidates_array(array, *this, pipe);
     }
 
     bool read_candidate(od::object& candidate, Pipe& pipe) {
@@ -196,8 +231,8 @@ class GeminiDecoder final : public Decoder {
 
     void send_call(Pipe& pipe, std::string_view name, std::string_view id, std::string_view args,
                    std::string_view signature) {
-        if (next_tool_ >= tool_calls_max) {
-            pipe.count_dropped();
+        if (next_tool_ >= tool_calls_max || name.empty()) {
+            pipe.count_dropped();  // a call without a name cannot be answered
             return;
         }
         saw_call_ = true;

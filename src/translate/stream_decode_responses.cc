@@ -1,3 +1,4 @@
+// TODO: Responses API stream -> IR deltas (§2.2.4): not written yet; every stream is cut.
 #include "translate/stream_translate_internal.h"
 namespace rg::translate::stream {
 namespace {

@@ -125,6 +125,10 @@ class OpenAiChatEncoder final : public Encoder {
     }
 
     void on_end(ByteBuffer& out) override {
+        if (!role_sent_) {
+            role_due_ = true;  // an upstream that never started: the role chunk still leads
+            on_event_end(out);
+        }
         JsonWriter& w = begin_chunk();
         w.begin_object();
         w.end_object();

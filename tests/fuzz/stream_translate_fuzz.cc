@@ -3,6 +3,7 @@
 // cuts (stream_fuzz_util.h). Checked: no crash; the output is the same whole and cut; it
 // is always a valid client stream of its format (test/stream_translate_check.h) for the
 // ending finish() reports, and again after append_cut_error() on a cut stream.
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,17 @@ struct Out {
     StreamEnd end;
 };
 
+// Aborts with the checker's reason and the output, so a crash file explains itself.
+void check_valid(Format to, std::string_view out, Ending ending) {
+    const std::string why = rg::translate::test::check_client_stream(to, out, ending);
+    if (!why.empty()) {
+        std::fprintf(stderr, "invalid %s stream: %s\n%.*s\n",
+                     std::string(rg::translate::format_name(to)).c_str(), why.c_str(),
+                     static_cast<int>(out.size()), out.data());
+    }
+    check(why.empty());
+}
+
 template <typename Feed>
 Out run(StreamTranslator& t, Format from, Format to, Feed feed) {
     StreamOptions o;
@@ -38,12 +50,12 @@ Out run(StreamTranslator& t, Format from, Format to, Feed feed) {
     r.end = t.finish(out);
     r.bytes = std::string(out.view());
     if (r.end == StreamEnd::cut) {
-        check(rg::translate::test::check_client_stream(to, r.bytes, Ending::open).empty());
+        check_valid(to, r.bytes, Ending::open);
         t.append_cut_error(out);
-        check(rg::translate::test::check_client_stream(to, out.view(), Ending::error).empty());
+        check_valid(to, out.view(), Ending::error);
     } else {
         const Ending e = r.end == StreamEnd::complete ? Ending::terminated : Ending::error;
-        check(rg::translate::test::check_client_stream(to, r.bytes, e).empty());
+        check_valid(to, r.bytes, e);
     }
     return r;
 }
