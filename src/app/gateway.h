@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "io/operation.h"
 #include "io/ring.h"
+#include "observe/log_writer.h"
 #include "server/http_server.h"
 #include "server/stats.h"
 #include "shard/shard.h"
@@ -58,6 +59,9 @@ class Gateway {
     GatewayOptions options_;
     std::shared_ptr<const config::Snapshot> snapshot_;
     std::shared_ptr<const shard::Settings> settings_;  // what the shards run on now
+    // The access log (one JSON line per request), written off the workers; one producer
+    // per shard. Its target is `logging.access_log` at start (a change needs a restart).
+    std::unique_ptr<observe::LogWriter> access_log_;
     uint32_t worker_count_ = 0;
     std::vector<int> cpus_;
     // listener_fds_[shard] = that shard's listener sockets.

@@ -75,8 +75,12 @@ struct Exchange final : upstream::Observer {
     bool client_chunked = false;  // the client's answer uses chunked framing
     bool method_allowed = true;
     bool gemini_sse = false;  // Gemini stream route with ?alt=sse (else the JSON array form)
-    bool close = false;  // the client said Connection: close (or spoke HTTP/1.0 without keep-alive)
-    uint8_t admin = 0;   // AdminRoute (proxy_admin.cc) on the admin listener, else 0
+    bool close = false;
+    int final_status = 0;   // the status the client got (0: it went away first)
+    uint64_t start_us = 0;  // wall clock when the head arrived
+    uint64_t start_mono_us =
+        0;              // the client said Connection: close (or spoke HTTP/1.0 without keep-alive)
+    uint8_t admin = 0;  // AdminRoute (proxy_admin.cc) on the admin listener, else 0
     bool preflight = false;    // a CORS preflight the gateway answers itself
     char model_id[256] = {0};  // GET /v1/models/{id}: the id from the path
     uint16_t model_id_len = 0;

@@ -602,6 +602,7 @@ void ProxyHandler::give_up(Exchange* x) {
             x->fail_body.view(), x->close, std::span<const http::Header>(headers, n));
         server::Connection* c = x->down;
         int status = x->fail_status;
+        x->final_status = status;
         bool close = x->close;
         release_exchange(x);
         server_.finish(c, status, close);

@@ -42,11 +42,13 @@ bool is_generation(Route r) {
 
 }  // namespace
 
-ProxyHandler::ProxyHandler(shard::Shard& shard, server::HttpServer& server)
+ProxyHandler::ProxyHandler(shard::Shard& shard, server::HttpServer& server,
+                           observe::LogProducer* access_log)
     : shard_(shard),
       server_(server),
       pool_(shard, idle_upstream_max, idle_upstream_timeout_ms),
-      selector_(shard.index()) {
+      selector_(shard.index()),
+      access_log_(access_log) {
     // Read once at start (never on the request path); an unset variable turns /admin/ off.
     if (const char* key = std::getenv("RINGGATE_ADMIN_KEY")) {
         admin_key_ = key;
@@ -88,6 +90,8 @@ Exchange* ProxyHandler::acquire_exchange(server::Connection* c) {
     x->up = nullptr;
     x->phase = Phase::reading_body;
     x->status = 0;
+    x->final_status = 0;
+    x->start_us = 0;
     x->admin = 0;
     x->rechunk = x->client_chunked = x->preflight = false;
     x->plan_count = x->plan_pos = x->attempts = x->waits = 0;
@@ -120,6 +124,7 @@ void ProxyHandler::release_exchange(Exchange* x) {
         x->up = nullptr;
     }
     settle_limits(x);
+    log_access(x);
     drop_config(x);
     x->phase = Phase::finished;
     x->down = nullptr;
@@ -141,6 +146,8 @@ bool ProxyHandler::on_request(server::Connection* c, const http::RequestHead& he
     }
     Exchange* x = acquire_exchange(c);
     x->preflight = preflight;
+    x->start_us = wall_ms() * 1000;
+    x->start_mono_us = monotonic_ns() / 1000;
     x->close = !head.keep_alive;
     x->gemini_sse = m.sse;
     if (m.route == Route::model_get && has_anthropic_headers(head)) {
@@ -302,6 +309,7 @@ void ProxyHandler::answer_local(Exchange* x, int status, std::string_view conten
                                 std::string_view body, bool close,
                                 std::span<const http::Header> extra) {
     close = close || x->close;
+    x->final_status = status;
     http::Header headers[16];  // x-request-id, 4 extra, 8 CORS
     size_t n = 0;
     headers[n++] = http::Header{"x-request-id", x->id()};
@@ -332,6 +340,7 @@ void ProxyHandler::fail(Exchange* x, ErrorKind kind, std::string_view message, i
         // its format where framing allows, otherwise cut the connection so the client can
         // not take a truncated answer for a complete one.
         ++stats_.upstream_errors;
+        x->final_status = x->status;
         server::Connection* c = x->down;
         if (x->client_chunked) {
             scratch_.clear();
@@ -727,6 +736,7 @@ void ProxyHandler::complete(Exchange* x, bool reusable) {
     passthrough_usage(x);
     end_attempt(x, true);
     int status = x->status;
+    x->final_status = status;
     bool close = x->close;
     if (x->up != nullptr) {
         pool_.release(x->up, reusable);

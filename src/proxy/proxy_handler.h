@@ -13,6 +13,7 @@
 #include "json/request_scan.h"
 #include "keys/classify.h"
 #include "keys/selector.h"
+#include "observe/log_writer.h"
 #include "proxy/config.h"
 #include "proxy/error_body.h"
 #include "proxy/exchange.h"
@@ -43,7 +44,9 @@ translate::Format upstream_format_of(const keys::ProviderOptions& o, translate::
 
 class ProxyHandler final : public server::RequestHandler {
   public:
-    ProxyHandler(shard::Shard& shard, server::HttpServer& server);
+    // `access_log` (may be null): this shard's producer of the access log.
+    ProxyHandler(shard::Shard& shard, server::HttpServer& server,
+                 observe::LogProducer* access_log = nullptr);
     ~ProxyHandler() override;
 
     bool on_request(server::Connection* c, const http::RequestHead& head) override;
@@ -138,6 +141,8 @@ class ProxyHandler final : public server::RequestHandler {
     std::string admin_key_;  // RINGGATE_ADMIN_KEY at start; empty: the admin API is off
     ProxyStats stats_;
     limits::Limiter limiter_;
+    observe::LogProducer* access_log_ = nullptr;
+    void log_access(Exchange* x);
     http::RequestHead scratch_head_;  // rebuilt per upstream request; avoids a 4 KiB alloc
     ByteBuffer scratch_;              // rewritten bodies and error bodies, reused
 };
