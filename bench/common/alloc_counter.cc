@@ -50,6 +50,23 @@ void* operator new(size_t n) {
 void* operator new[](size_t n) {
     return operator new(n);
 }
+// The nothrow forms too (simdjson allocates its parser buffers with them): every operator
+// new here must pair with the operator delete below, or a sanitizer build reports an
+// alloc-dealloc mismatch.
+void* operator new(size_t n, const std::nothrow_t&) noexcept {
+    ++t_allocations;
+    return __real_malloc(n == 0 ? 1 : n);
+}
+void* operator new[](size_t n, const std::nothrow_t&) noexcept {
+    ++t_allocations;
+    return __real_malloc(n == 0 ? 1 : n);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+    __real_free(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
+    __real_free(p);
+}
 void operator delete(void* p) noexcept {
     __real_free(p);
 }

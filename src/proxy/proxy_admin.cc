@@ -79,7 +79,9 @@ bool ProxyHandler::on_admin_request(server::Connection* c, const http::RequestHe
     // The reset filters (provider, key) ride in the query; kept like a model id.
     std::string_view q = head.query;
     x->model_id_len = static_cast<uint16_t>(std::min(q.size(), sizeof(x->model_id)));
-    std::memcpy(x->model_id, q.data(), x->model_id_len);
+    if (x->model_id_len > 0) {  // an empty view may hold a null pointer
+        std::memcpy(x->model_id, q.data(), x->model_id_len);
+    }
     return true;
 }
 

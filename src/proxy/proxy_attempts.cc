@@ -82,7 +82,9 @@ void ProxyHandler::start_upstream(Exchange* x) {
         if (model.size() > sizeof(x->scan.model_text)) {
             model = model.substr(0, sizeof(x->scan.model_text));
         }
-        std::memcpy(x->scan.model_text, model.data(), model.size());
+        if (!model.empty()) {
+            std::memcpy(x->scan.model_text, model.data(), model.size());
+        }
         x->scan.model_size = static_cast<uint16_t>(model.size());
         x->scan.has_model = !model.empty();
         x->scan.stream = x->route == Route::gemini_stream_generate;

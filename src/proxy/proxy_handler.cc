@@ -157,7 +157,9 @@ bool ProxyHandler::on_request(server::Connection* c, const http::RequestHead& he
         m.route == Route::gemini_generate || m.route == Route::gemini_stream_generate ||
         m.route == Route::gemini_count_tokens) {
         x->model_id_len = static_cast<uint16_t>(std::min(m.model.size(), sizeof(x->model_id)));
-        std::memcpy(x->model_id, m.model.data(), x->model_id_len);
+        if (x->model_id_len > 0) {
+            std::memcpy(x->model_id, m.model.data(), x->model_id_len);
+        }
     }
     if (cors != nullptr) {
         keep_cors_headers(x, *cors, head);
