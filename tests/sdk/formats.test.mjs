@@ -162,6 +162,80 @@ describe('anthropic and gemini SDKs through ringgate', { timeout: 30_000 }, () =
         }
     });
 
+    const weather_tool = {
+        name: 'get_weather',
+        description: 'Weather for a city',
+        parameters: {
+            type: 'object',
+            properties: { city: { type: 'string' }, days: { type: 'integer' } },
+            required: ['city', 'days'],
+        },
+    };
+
+    test('openai SDK: tool calls from claude and gemini models, translated, plain and streamed',
+        async () => {
+            const client = stack.client();
+            for (const model of ['claude-sonnet-4-5', 'gemini-2.5-flash']) {
+                const request = {
+                    model,
+                    messages: [{ role: 'user', content: prompt }],
+                    tools: [{ type: 'function', function: weather_tool }],
+                };
+                const completion = await client.chat.completions.create(request);
+                const call = completion.choices[0].message.tool_calls[0];
+                assert.equal(completion.choices[0].finish_reason, 'tool_calls', model);
+                assert.equal(call.function.name, 'get_weather', model);
+                assert.deepEqual(JSON.parse(call.function.arguments), { city: 'mock', days: 0 });
+                assert.ok(call.id.length > 0);
+
+                const stream = await client.chat.completions.create({ ...request, stream: true });
+                let args = '';
+                let name;
+                let finish;
+                for await (const chunk of stream) {
+                    const delta = chunk.choices[0]?.delta;
+                    const tool = delta?.tool_calls?.[0];
+                    name = tool?.function?.name ?? name;
+                    args += tool?.function?.arguments ?? '';
+                    finish = chunk.choices[0]?.finish_reason ?? finish;
+                }
+                assert.equal(name, 'get_weather', model);
+                assert.deepEqual(JSON.parse(args), { city: 'mock', days: 0 }, model);
+                assert.equal(finish, 'tool_calls', model);
+            }
+        });
+
+    test('anthropic SDK: a tool call from an OpenAI model, translated, plain and streamed',
+        async () => {
+            const request = anthropic_request('gpt-4o', {
+                tools: [{
+                    name: weather_tool.name,
+                    description: weather_tool.description,
+                    input_schema: weather_tool.parameters,
+                }],
+            });
+            const message = await anthropic.messages.create(request);
+            assert.equal(message.stop_reason, 'tool_use');
+            const use = message.content.find((b) => b.type === 'tool_use');
+            assert.equal(use.name, 'get_weather');
+            assert.deepEqual(use.input, { city: 'mock', days: 0 });
+            const streamed = await anthropic.messages.stream(request).finalMessage();
+            const streamed_use = streamed.content.find((b) => b.type === 'tool_use');
+            assert.equal(streamed.stop_reason, 'tool_use');
+            assert.deepEqual(streamed_use.input, { city: 'mock', days: 0 });
+        });
+
+    test('google genai SDK: a function call from a claude model, translated', async () => {
+        const answer = await gemini.models.generateContent({
+            model: 'claude-sonnet-4-5',
+            contents: prompt,
+            config: { tools: [{ functionDeclarations: [weather_tool] }] },
+        });
+        const call = answer.functionCalls[0];
+        assert.equal(call.name, 'get_weather');
+        assert.deepEqual(call.args, { city: 'mock', days: 0 });
+    });
+
     test('openai SDK: a claude model and a gemini model, translated', async () => {
         const client = stack.client();
         for (const model of ['claude-sonnet-4-5', 'gemini-2.5-flash']) {
