@@ -130,6 +130,9 @@ struct Exchange final : upstream::Observer {
     translate::StreamSentinel sentinel{translate::StreamFormat::openai_chat};
     bool finish_seen = false;  // an OpenAI chunk with a finish_reason went by
     bool raw_stream = false;   // a stream passed through uninspected (Gemini's JSON array)
+    // The gateway added stream_options.include_usage for a billed client that did not ask
+    // for it: the usage chunk is read, then kept from the client.
+    bool strip_usage_chunk = false;
 
     // Translation between formats (translate/): the client's request as IR, parsed once
     // when the first attempt needs it; the current attempt's upstream format.

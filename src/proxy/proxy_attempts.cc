@@ -12,6 +12,7 @@
 #include "json/request_scan.h"
 #include "proxy/header_filter.h"
 #include "proxy/proxy_handler.h"
+#include "translate/stream_scan.h"
 
 namespace rg::proxy {
 namespace {
@@ -365,6 +366,25 @@ void ProxyHandler::build_request(Exchange* x, std::string_view upstream_model, u
                upstream_model != x->scan.model()) {
         json::rewrite_model(x->body.view(), x->scan, upstream_model, scratch_);
         body = &scratch_;
+    }
+    x->strip_usage_chunk = false;
+    if (!x->translated && x->client != nullptr && x->scan.stream && !x->scan.include_usage &&
+        x->upstream_format == translate::Format::openai_chat &&
+        x->route == Route::chat_completions &&
+        translate::json_top_level_member(body->view(), "stream_options").empty()) {
+        // A billed client's OpenAI stream: ask for the usage chunk (OpenAI sends usage in
+        // a stream only then), read it, and keep it from the client, who did not ask.
+        std::string_view b = body->view();
+        size_t end = b.find_last_of('}');
+        if (end != std::string_view::npos) {
+            x->translated_out.clear();
+            x->translated_out.append(b.substr(0, end));
+            x->translated_out.append(",\"stream_options\":{\"include_usage\":true}");
+            x->translated_out.append(b.substr(end));
+            std::swap(scratch_, x->translated_out);
+            body = &scratch_;
+            x->strip_usage_chunk = true;
+        }
     }
     ByteBuffer& r = x->request;
     r.clear();

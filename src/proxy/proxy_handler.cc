@@ -13,6 +13,7 @@
 #include "json/request_scan.h"
 #include "proxy/error_body.h"
 #include "proxy/header_filter.h"
+#include "translate/sse_encoder.h"
 #include "translate/stream_scan.h"
 
 namespace rg::proxy {
@@ -97,6 +98,7 @@ Exchange* ProxyHandler::acquire_exchange(server::Connection* c) {
     x->plan_count = x->plan_pos = x->attempts = x->waits = 0;
     x->skip_group = 0xff;
     x->retry_tried = x->key_busy = x->stream = x->raw_stream = x->translated = false;
+    x->strip_usage_chunk = false;
     x->fail_status = 0;
     x->fail_reason = "";
     x->fail_retry_after_ms = 0;
@@ -591,26 +593,48 @@ void ProxyHandler::pump_stream(Exchange* x) {
         }
         return;
     }
-    if (x->phase == Phase::streaming) {
-        http::write_chunk(server_.output(x->down), x->decoded.view());
-    } else {
-        x->held.append(x->decoded.view());
+    bool strip = x->strip_usage_chunk;
+    if (!strip) {
+        if (x->phase == Phase::streaming) {
+            http::write_chunk(server_.output(x->down), x->decoded.view());
+        } else {
+            x->held.append(x->decoded.view());
+        }
     }
     // Watch the events: the first content commits the answer, the terminator (or its
     // absence at the end) decides how the client's stream ends.
     bool chat = x->sentinel.format() == translate::StreamFormat::openai_chat;
     bool billed = x->client != nullptr;
-    x->sse.feed_all(x->decoded.view(), [this, x, chat, billed](const translate::SseEvent& e) {
-        translate::EventClass c = x->sentinel.observe(e);
-        if (chat && !c.terminal && !x->finish_seen &&
-            translate::json_has_nonempty_string(e.data, "finish_reason")) {
-            x->finish_seen = true;
-        }
-        if (billed && !c.terminal) {
-            stream_usage(x, e.data);
-        }
-    });
+    x->translated_out.clear();
+    x->sse.feed_all(
+        x->decoded.view(), [this, x, chat, billed, strip](const translate::SseEvent& e) {
+            translate::EventClass c = x->sentinel.observe(e);
+            if (chat && !c.terminal && !x->finish_seen &&
+                translate::json_has_nonempty_string(e.data, "finish_reason")) {
+                x->finish_seen = true;
+            }
+            if (billed && !c.terminal) {
+                stream_usage(x, e.data);
+            }
+            if (strip) {
+                // The usage chunk the gateway asked for on the client's behalf (choices empty,
+                // usage set) stays here; every other event goes on, re-framed as data lines.
+                bool usage_only = !c.terminal &&
+                                  !translate::json_has_nonempty_array(e.data, "choices") &&
+                                  translate::json_find_member(e.data, "usage").substr(0, 1) == "{";
+                if (!usage_only) {
+                    translate::append_sse_data(x->translated_out, e.data);
+                }
+            }
+        });
     x->decoded.clear();
+    if (strip && !x->translated_out.empty()) {
+        if (x->phase == Phase::streaming) {
+            http::write_chunk(server_.output(x->down), x->translated_out.view());
+        } else {
+            x->held.append(x->translated_out.view());
+        }
+    }
 }
 
 bool ProxyHandler::stream_failed_early(const Exchange* x) const {

@@ -41,6 +41,7 @@ std::string config(int port) {
            "  - {name: tok1, key: ck-tok1, quota: {tokens_per_day: 20}}\n"
            "  - {name: tok2, key: ck-tok2, quota: {tokens_per_day: 20}}\n"
            "  - {name: tok3, key: ck-tok3, quota: {tokens_per_day: 20}}\n"
+           "  - {name: tok4, key: ck-tok4, quota: {tokens_per_day: 20}}\n"
            "pricing:\n"
            "  gpt-4o: {input: 2.5, output: 10}\n";
 }
@@ -213,6 +214,11 @@ TEST_F(ClientKeysTest, TokenQuotasCountWhatTheUpstreamReported) {
               "x-api-key: ck-tok1\r\nanthropic-version: 2023-06-01\r\n")},
         {"openai passthrough",
          post("/v1/chat/completions", chat("gpt-4o"), "Authorization: Bearer ck-tok2\r\n")},
+        {"openai stream passthrough, client without include_usage",
+         post("/v1/chat/completions",
+              "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[{\"role\":\"user\","
+              "\"content\":\"hi\"}]}",
+              "Authorization: Bearer ck-tok4\r\n")},
         {"openai stream translated from anthropic",
          post("/v1/chat/completions",
               "{\"model\":\"claude-sonnet-4-5\",\"stream\":true,\"messages\":[{\"role\":"
@@ -226,6 +232,13 @@ TEST_F(ClientKeysTest, TokenQuotasCountWhatTheUpstreamReported) {
             Response r = call(m.request);
             if (r.status == 200) {
                 ++ok;
+                if (std::string(m.name).find("without include_usage") != std::string::npos) {
+                    // The gateway asked for usage on the client's behalf and kept the usage
+                    // chunk to itself; the stream still ends properly.
+                    EXPECT_FALSE(has(r.body, "\"usage\":{")) << r.body;
+                    EXPECT_TRUE(has(r.body, "data: [DONE]")) << r.body;
+                    EXPECT_TRUE(has(r.body, "\"content\":\" tok3\"")) << r.body;
+                }
             } else {
                 refused = r;
             }
