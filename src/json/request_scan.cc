@@ -238,6 +238,7 @@ Result<void> read_field(Key key, od::value value, const char* base, RequestScan&
         case Key::stream:
             return read_bool(value, "\"stream\" must be a boolean", scan.has_stream, scan.stream);
         case Key::stream_options:
+            scan.has_stream_options = true;  // even null: adding one would duplicate the key
             return read_stream_options(value, scan);
         case Key::other:
             break;

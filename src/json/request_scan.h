@@ -36,9 +36,10 @@ struct ByteRange {
 // absent. The model is copied out, so the scan stays valid after the body is gone.
 struct RequestScan {
     bool has_model = false;
-    bool has_stream = false;     // "stream" is true or false
-    bool stream = false;         // "stream": true
-    bool include_usage = false;  // "stream_options": {"include_usage": true}
+    bool has_stream = false;          // "stream" is true or false
+    bool stream = false;              // "stream": true
+    bool include_usage = false;       // "stream_options": {"include_usage": true}
+    bool has_stream_options = false;  // a top-level "stream_options" key, whatever its value
     // The raw model token in the body, quotes included: the bytes rewrite_model() replaces.
     ByteRange model_token;
     uint16_t model_size = 0;

@@ -149,6 +149,14 @@ TEST(ScanRequest, FindsTopLevelFieldsOrRejects) {
     }
 }
 
+TEST(ScanRequest, ReportsAStreamOptionsKeyWhateverItsValue) {
+    EXPECT_FALSE(scan_request(R"({"model":"m","stream":true})")->has_stream_options);
+    EXPECT_TRUE(scan_request(R"({"model":"m","stream_options":null})")->has_stream_options);
+    EXPECT_TRUE(scan_request(R"({"model":"m","stream_options":{}})")->has_stream_options);
+    EXPECT_FALSE(
+        scan_request(R"({"model":"m","extra":{"stream_options":{}}})")->has_stream_options);
+}
+
 TEST(ScanRequest, InPlaceScanAgreesWithCopyWhateverThePaddingHeld) {
     for (const Case& c : cases()) {
         for (char fill : {'\0', '"', ']', '}', '\\', ' ', 'x'}) {
