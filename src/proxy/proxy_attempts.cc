@@ -12,7 +12,6 @@
 #include "json/request_scan.h"
 #include "proxy/header_filter.h"
 #include "proxy/proxy_handler.h"
-#include "translate/stream_scan.h"
 
 namespace rg::proxy {
 namespace {
@@ -367,24 +366,17 @@ void ProxyHandler::build_request(Exchange* x, std::string_view upstream_model, u
         json::rewrite_model(x->body.view(), x->scan, upstream_model, scratch_);
         body = &scratch_;
     }
+    // A billed client's OpenAI stream: ask for the usage chunk (OpenAI sends usage in a
+    // stream only then), read it, and keep it from the client, who did not ask. The member
+    // goes in before the body's closing brace as the body is copied into the request.
+    constexpr std::string_view usage_member = ",\"stream_options\":{\"include_usage\":true}";
+    size_t inject_at = std::string_view::npos;
     x->strip_usage_chunk = false;
-    if (!x->translated && x->client != nullptr && x->scan.stream && !x->scan.include_usage &&
+    if (!x->translated && x->client != nullptr && x->scan.stream && !x->scan.has_stream_options &&
         x->upstream_format == translate::Format::openai_chat &&
-        x->route == Route::chat_completions &&
-        translate::json_top_level_member(body->view(), "stream_options").empty()) {
-        // A billed client's OpenAI stream: ask for the usage chunk (OpenAI sends usage in
-        // a stream only then), read it, and keep it from the client, who did not ask.
-        std::string_view b = body->view();
-        size_t end = b.find_last_of('}');
-        if (end != std::string_view::npos) {
-            x->translated_out.clear();
-            x->translated_out.append(b.substr(0, end));
-            x->translated_out.append(",\"stream_options\":{\"include_usage\":true}");
-            x->translated_out.append(b.substr(end));
-            std::swap(scratch_, x->translated_out);
-            body = &scratch_;
-            x->strip_usage_chunk = true;
-        }
+        x->route == Route::chat_completions) {
+        inject_at = body->view().find_last_of('}');
+        x->strip_usage_chunk = inject_at != std::string_view::npos;
     }
     ByteBuffer& r = x->request;
     r.clear();
@@ -414,10 +406,17 @@ void ProxyHandler::build_request(Exchange* x, std::string_view upstream_model, u
     if (x->translated) {
         r.append("Content-Type: application/json\r\n");
     }
+    std::string_view b = body->view();
     r.append("Content-Length: ");
-    r.append_decimal(body->size());
+    r.append_decimal(b.size() + (x->strip_usage_chunk ? usage_member.size() : 0));
     r.append("\r\n\r\n");
-    r.append(body->view());
+    if (x->strip_usage_chunk) {
+        r.append(b.substr(0, inject_at));
+        r.append(usage_member);
+        r.append(b.substr(inject_at));
+    } else {
+        r.append(b);
+    }
 }
 
 void ProxyHandler::append_upstream_path(ByteBuffer& r, const keys::ProviderOptions& o,
@@ -649,42 +648,6 @@ void ProxyHandler::give_up(Exchange* x) {
          x->fail_class == keys::FailureClass::timeout ? ErrorKind::upstream_timeout
                                                       : ErrorKind::upstream_error,
          x->fail_reason);
-}
-
-}  // namespace rg::proxy
-
-namespace rg::proxy {
-
-void ProxyHandler::complete_translated(Exchange* x, bool reusable) {
-    x->response.set_body_sink(nullptr, 0);
-    x->response_arena.reset();
-    Result<void> parsed = translate::parse_response(x->upstream_format, x->decoded.view(),
-                                                    x->response_arena, &x->ir_response);
-    char token[sizeof(x->request_id)];
-    scratch_.clear();
-    if (parsed.ok()) {
-        translate::ResponseOptions ro;
-        ro.model = x->served_model;
-        ro.id_token = x->id_token(token);
-        ro.created_s = static_cast<int64_t>(wall_ms() / 1000);
-        parsed = translate::emit_response(x->client_format, x->ir_response, ro, x->response_arena,
-                                          scratch_);
-    }
-    if (!parsed.ok()) {
-        ++stats_.upstream_errors;
-        fail(x, ErrorKind::upstream_error, "The upstream's answer could not be translated");
-        return;
-    }
-    if (x->ir_response.has_usage) {
-        x->usage = x->ir_response.usage;
-        x->usage_known = true;
-    }
-    end_attempt(x, true);
-    if (x->up != nullptr) {
-        pool_.release(x->up, reusable);
-        x->up = nullptr;
-    }
-    answer_local(x, x->status, "application/json", scratch_.view(), false);
 }
 
 }  // namespace rg::proxy

@@ -614,7 +614,7 @@ void ProxyHandler::pump_stream(Exchange* x) {
                 x->finish_seen = true;
             }
             if (billed && !c.terminal) {
-                stream_usage(x, e.data);
+                read_usage(x, e.data);
             }
             if (strip) {
                 // The usage chunk the gateway asked for on the client's behalf (choices empty,
@@ -770,6 +770,40 @@ void ProxyHandler::complete(Exchange* x, bool reusable) {
     }
     release_exchange(x);
     server_.finish(c, status, close);
+}
+
+// A translated, non-streamed answer: the upstream's body (decoded, held whole) to IR, then
+// in the client's format.
+void ProxyHandler::complete_translated(Exchange* x, bool reusable) {
+    x->response.set_body_sink(nullptr, 0);
+    x->response_arena.reset();
+    Result<void> parsed = translate::parse_response(x->upstream_format, x->decoded.view(),
+                                                    x->response_arena, &x->ir_response);
+    char token[sizeof(x->request_id)];
+    scratch_.clear();
+    if (parsed.ok()) {
+        translate::ResponseOptions ro;
+        ro.model = x->served_model;
+        ro.id_token = x->id_token(token);
+        ro.created_s = static_cast<int64_t>(wall_ms() / 1000);
+        parsed = translate::emit_response(x->client_format, x->ir_response, ro, x->response_arena,
+                                          scratch_);
+    }
+    if (!parsed.ok()) {
+        ++stats_.upstream_errors;
+        fail(x, ErrorKind::upstream_error, "The upstream's answer could not be translated");
+        return;
+    }
+    if (x->ir_response.has_usage) {
+        x->usage = x->ir_response.usage;
+        x->usage_known = true;
+    }
+    end_attempt(x, true);
+    if (x->up != nullptr) {
+        pool_.release(x->up, reusable);
+        x->up = nullptr;
+    }
+    answer_local(x, x->status, "application/json", scratch_.view(), false);
 }
 
 void ProxyHandler::on_closed(Exchange* x, upstream::Connection* u, int sys_errno) {

@@ -102,7 +102,7 @@ class ProxyHandler final : public server::RequestHandler {
     void refuse_limited(Exchange* x, const limits::Admission& a);
     void settle_limits(Exchange* x);
     void passthrough_usage(Exchange* x);
-    void stream_usage(Exchange* x, std::string_view event_data);
+    void read_usage(Exchange* x, std::string_view json);
     void send_request(Exchange* x);
     // Response side.
     void on_head(Exchange* x);

@@ -9,7 +9,6 @@
 #include "limits/usage.h"
 #include "proxy/proxy_handler.h"
 #include "translate/stream_scan.h"
-#include "translate/translate.h"
 
 namespace rg::proxy {
 namespace {
@@ -133,25 +132,20 @@ void ProxyHandler::refuse_limited(Exchange* x, const limits::Admission& a) {
 
 void ProxyHandler::passthrough_usage(Exchange* x) {
     // A non-streamed answer passed through: its usage is read from the body the parser
-    // also handed to `decoded` (only when a client key is being billed).
+    // also handed to `decoded` (only when a client key is being billed), with the same key
+    // scan as a stream's usage events; nothing else of the body is parsed.
     if (x->client == nullptr || x->translated || x->stream || x->decoded.empty()) {
         return;
     }
-    x->response_arena.reset();
-    if (translate::parse_response(x->upstream_format, x->decoded.view(), x->response_arena,
-                                  &x->ir_response)
-            .ok() &&
-        x->ir_response.has_usage) {
-        x->usage = x->ir_response.usage;
-        x->usage_known = true;
-    }
+    read_usage(x, x->decoded.view());
 }
 
-void ProxyHandler::stream_usage(Exchange* x, std::string_view data) {
-    // Usage rides on a few events of a passed-through stream (wire-formats §4.5): OpenAI's
-    // last chunk (when the client asked include_usage), Responses' response.completed,
-    // Anthropic's message_start (input) and message_delta (output, cumulative), Gemini's
-    // usageMetadata (running totals). Cheap key scans; only for a billed client.
+void ProxyHandler::read_usage(Exchange* x, std::string_view data) {
+    // Usage of a passed-through answer (wire-formats §4.5), from a whole body or one stream
+    // event: OpenAI's usage object (in a stream, the last chunk), Responses' (in a stream,
+    // response.completed), Anthropic's (message_start: input; message_delta: output,
+    // cumulative), Gemini's usageMetadata (running totals). Cheap key scans; only for a
+    // billed client. Counts are cumulative: the largest seen stands.
     translate::Usage& u = x->usage;
     switch (x->client_format) {
         case translate::Format::openai_chat: {

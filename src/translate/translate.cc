@@ -65,24 +65,6 @@ Result<void> emit_response(Format format, const Response& response, const Respon
     return bad_input(Side::internal, "unknown format");
 }
 
-UpstreamPath upstream_path(Format format, std::string_view model, bool stream) {
-    switch (format) {
-        case Format::openai_chat:
-            return {"/chat/completions", {}, {}};
-        case Format::openai_responses:
-            return {"/responses", {}, {}};
-        case Format::anthropic:
-            return {"/messages", {}, {}};
-        case Format::gemini:
-            break;
-    }
-    // Gemini streams with SSE only when asked (alt=sse); without it the body is a JSON
-    // array (§2.4). The stream decoders handle SSE, so always ask for it.
-    return {"/models/", model,
-            stream ? std::string_view(":streamGenerateContent?alt=sse")
-                   : std::string_view(":generateContent")};
-}
-
 std::string_view openai_finish_reason(FinishReason reason) {
     switch (reason) {
         case FinishReason::length:

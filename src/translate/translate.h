@@ -29,7 +29,7 @@ struct ParseOptions {
 
 struct EmitOptions {
     // The upstream model name written into the body (OpenAI, Anthropic). Gemini takes it in
-    // the path: see upstream_path().
+    // the path, which the caller builds (proxy: append_upstream_path).
     std::string_view model;
     // Anthropic requires max_tokens: used when the client gave none (the model's maximum
     // output, from config). 0 falls back to default_max_tokens_fallback.
@@ -75,15 +75,6 @@ Result<void> parse_response(Format format, std::string_view body, Arena& arena, 
 // IR -> client answer body, appended to `out`.
 Result<void> emit_response(Format format, const Response& response, const ResponseOptions& options,
                            Arena& arena, ByteBuffer& out);
-
-// Where the upstream request goes, relative to the provider's base URL (which ends in /v1 or
-// /v1beta): prefix + model + suffix. Only Gemini puts the model in the path.
-struct UpstreamPath {
-    std::string_view prefix;  // "/chat/completions", "/responses", "/messages", "/models/"
-    std::string_view model;   // Gemini only
-    std::string_view suffix;  // Gemini: ":generateContent" or ":streamGenerateContent?alt=sse"
-};
-UpstreamPath upstream_path(Format format, std::string_view model, bool stream);
 
 // An upstream error answer (status + body in `from`'s format) as the client's format
 // expects it (§3.1, §3.2, §3.4). The message is kept; the class decides the status and type.

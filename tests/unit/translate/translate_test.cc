@@ -592,15 +592,5 @@ TEST(RoundTrip, FixtureAnswersSurviveParseAndEmitInTheirOwnFormat) {
         << g.body;
 }
 
-TEST(UpstreamPath, GeminiPutsTheModelAndMethodInThePath) {
-    UpstreamPath p = upstream_path(Format::gemini, "gemini-2.5-flash", true);
-    EXPECT_EQ(p.prefix, "/models/");
-    EXPECT_EQ(p.model, "gemini-2.5-flash");
-    EXPECT_EQ(p.suffix, ":streamGenerateContent?alt=sse");
-    EXPECT_EQ(upstream_path(Format::gemini, "g", false).suffix, ":generateContent");
-    EXPECT_EQ(upstream_path(Format::anthropic, "m", true).prefix, "/messages");
-    EXPECT_EQ(upstream_path(Format::openai_chat, "m", false).prefix, "/chat/completions");
-}
-
 }  // namespace
 }  // namespace rg::translate
