@@ -1,13 +1,16 @@
-// Counts heap allocations made by the calling thread, for benchmarks that report
-// allocs/op. malloc/calloc/realloc are wrapped at link time (-Wl,--wrap) and operator new
-// is replaced, so allocations from our static libraries are all seen.
+// allocs/op for benchmarks, from the shared allocation counter (tests/common/alloc_count.h,
+// library rg_alloc_counter).
 #pragma once
 
 #include <cstdint>
 
+#include "common/alloc_count.h"
+
 namespace rg::bench {
 
-uint64_t allocations();
+inline uint64_t allocations() {
+    return alloc_count::allocations();
+}
 
 // Adds an "allocs/op" counter to a benchmark state from a before/after pair.
 #define RG_BENCH_REPORT_ALLOCS(state, before)                                          \

@@ -1,4 +1,4 @@
-#include "common/alloc_counter.h"
+#include "common/alloc_count.h"
 
 #include <cstddef>
 #include <cstdlib>
@@ -12,35 +12,41 @@ void* __real_realloc(void* p, size_t n);
 }
 
 namespace {
-thread_local uint64_t t_allocations = 0;
-}
+// Volatile: GCC treats malloc as a builtin that touches no program memory, so it could keep
+// the counter in a register across a malloc call.
+thread_local volatile uint64_t t_allocations = 0;
 
-namespace rg::bench {
+void count() {
+    t_allocations = t_allocations + 1;
+}
+}  // namespace
+
+namespace rg::alloc_count {
 uint64_t allocations() {
     return t_allocations;
 }
-}  // namespace rg::bench
+}  // namespace rg::alloc_count
 
 extern "C" {
 void* __wrap_malloc(size_t n) {
-    ++t_allocations;
+    count();
     return __real_malloc(n);
 }
 void __wrap_free(void* p) {
     __real_free(p);
 }
 void* __wrap_calloc(size_t n, size_t m) {
-    ++t_allocations;
+    count();
     return __real_calloc(n, m);
 }
 void* __wrap_realloc(void* p, size_t n) {
-    ++t_allocations;
+    count();
     return __real_realloc(p, n);
 }
 }
 
 void* operator new(size_t n) {
-    ++t_allocations;
+    count();
     void* p = __real_malloc(n == 0 ? 1 : n);
     if (p == nullptr) {
         std::abort();
@@ -54,11 +60,11 @@ void* operator new[](size_t n) {
 // new here must pair with the operator delete below, or a sanitizer build reports an
 // alloc-dealloc mismatch.
 void* operator new(size_t n, const std::nothrow_t&) noexcept {
-    ++t_allocations;
+    count();
     return __real_malloc(n == 0 ? 1 : n);
 }
 void* operator new[](size_t n, const std::nothrow_t&) noexcept {
-    ++t_allocations;
+    count();
     return __real_malloc(n == 0 ? 1 : n);
 }
 void operator delete(void* p, const std::nothrow_t&) noexcept {

@@ -1,8 +1,9 @@
 // The request-path functions of the proxy's pure pieces must not allocate once their output
-// buffers are warm. operator new is replaced for this test binary to count allocations made
-// by the calling thread. malloc is not counted; simdjson and ByteBuffer are covered by the
-// json_scan_bench allocation counter, which wraps malloc too.
+// buffers are warm. The binary links rg_alloc_counter (tests/common/alloc_count.h), which
+// counts the calling thread's malloc and operator new.
 #include <gtest/gtest.h>
+
+#include "common/alloc_count.h"
 
 #include <array>
 #include <cstdlib>
@@ -22,24 +23,6 @@
 #if defined(__SANITIZE_ADDRESS__)
 #error "no_alloc_test is not built with sanitizers"
 #endif
-
-namespace {
-thread_local uint64_t allocations = 0;
-}  // namespace
-
-void* operator new(size_t n) {
-    ++allocations;
-    if (void* p = std::malloc(n == 0 ? 1 : n)) {
-        return p;
-    }
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, size_t) noexcept {
-    std::free(p);
-}
 
 namespace rg::proxy {
 namespace {
@@ -77,11 +60,11 @@ TEST(NoAllocation, RequestPathCallsDoNotAllocateWhenWarm) {
     body.append(R"({"model":"Proxy/gpt-4","messages":[{"role":"user","content":"hi"}]})");
     ASSERT_TRUE(json::scan_request(body).ok());  // warms the thread's parser
 
-    const uint64_t counted = allocations;
+    const uint64_t counted = rg::alloc_count::allocations();
     { std::string probe(100, 'x'); }
-    ASSERT_GT(allocations, counted) << "operator new replacement not in effect";
+    ASSERT_GT(rg::alloc_count::allocations(), counted) << "operator new replacement not in effect";
 
-    const uint64_t before = allocations;
+    const uint64_t before = rg::alloc_count::allocations();
     for (int i = 0; i < 100; ++i) {
         out.clear();
         Result<json::RequestScan> scan = json::scan_request(body);
@@ -104,7 +87,7 @@ TEST(NoAllocation, RequestPathCallsDoNotAllocateWhenWarm) {
                     {"req_1", 3});
         write_stream_error(ClientFormat::anthropic, 529, ErrorKind::overloaded, "busy", out);
     }
-    EXPECT_EQ(allocations, before);
+    EXPECT_EQ(rg::alloc_count::allocations(), before);
 }
 
 }  // namespace

@@ -1,8 +1,10 @@
 // Translating the same request (and answer) twice with the same Arena, IR and output buffer
-// allocates nothing the second time. malloc/calloc/realloc are wrapped at link time
-// (translate_tests.cmake) and operator new is replaced, so allocations in the static
-// libraries and in simdjson's headers are all seen.
+// allocates nothing the second time. rg_alloc_counter (tests/common/alloc_count.h) counts
+// malloc/calloc/realloc and operator new, so allocations in the static libraries and in
+// simdjson's headers are all seen.
 #include <gtest/gtest.h>
+
+#include "common/alloc_count.h"
 
 #include <cstdlib>
 #include <new>
@@ -16,66 +18,6 @@
 #if defined(__SANITIZE_ADDRESS__)
 #error "no_alloc_test is not built with sanitizers"
 #endif
-
-extern "C" {
-void* __real_malloc(size_t n);
-void __real_free(void* p);
-void* __real_calloc(size_t n, size_t m);
-void* __real_realloc(void* p, size_t n);
-}
-
-namespace {
-thread_local uint64_t allocations = 0;
-}  // namespace
-
-extern "C" {
-void* __wrap_malloc(size_t n) {
-    ++allocations;
-    return __real_malloc(n);
-}
-void __wrap_free(void* p) {
-    __real_free(p);
-}
-void* __wrap_calloc(size_t n, size_t m) {
-    ++allocations;
-    return __real_calloc(n, m);
-}
-void* __wrap_realloc(void* p, size_t n) {
-    ++allocations;
-    return __real_realloc(p, n);
-}
-}
-
-void* operator new(size_t n) {
-    ++allocations;
-    if (void* p = __real_malloc(n == 0 ? 1 : n)) {
-        return p;
-    }
-    std::abort();
-}
-void* operator new[](size_t n) {
-    return operator new(n);
-}
-void* operator new(size_t n, const std::nothrow_t&) noexcept {
-    ++allocations;
-    return __real_malloc(n == 0 ? 1 : n);
-}
-void* operator new[](size_t n, const std::nothrow_t&) noexcept {
-    ++allocations;
-    return __real_malloc(n == 0 ? 1 : n);
-}
-void operator delete(void* p) noexcept {
-    __real_free(p);
-}
-void operator delete[](void* p) noexcept {
-    __real_free(p);
-}
-void operator delete(void* p, size_t) noexcept {
-    __real_free(p);
-}
-void operator delete[](void* p, size_t) noexcept {
-    __real_free(p);
-}
 
 namespace rg::translate {
 namespace {
@@ -91,7 +33,7 @@ struct Pair {
 // Counts allocations of one request translation; the body is copied in before counting.
 uint64_t translate_request_once(const Pair& p, const std::string& body, Arena& arena,
                                 Request& request, ByteBuffer& out) {
-    const uint64_t before = allocations;
+    const uint64_t before = rg::alloc_count::allocations();
     arena.reset();
     out.clear();
     ParseOptions po;
@@ -100,12 +42,12 @@ uint64_t translate_request_once(const Pair& p, const std::string& body, Arena& a
     eo.model = "upstream-model";
     EXPECT_TRUE(parse_request(p.from, body, po, arena, &request).ok());
     EXPECT_TRUE(emit_request(p.to, request, eo, arena, out).ok());
-    return allocations - before;
+    return rg::alloc_count::allocations() - before;
 }
 
 uint64_t translate_response_once(const Pair& p, const std::string& body, Arena& arena,
                                  Response& response, ByteBuffer& out) {
-    const uint64_t before = allocations;
+    const uint64_t before = rg::alloc_count::allocations();
     arena.reset();
     out.clear();
     ResponseOptions ro;
@@ -113,7 +55,7 @@ uint64_t translate_response_once(const Pair& p, const std::string& body, Arena& 
     ro.id_token = "rg1";
     EXPECT_TRUE(parse_response(p.from, body, arena, &response).ok());
     EXPECT_TRUE(emit_response(p.to, response, ro, arena, out).ok());
-    return allocations - before;
+    return rg::alloc_count::allocations() - before;
 }
 
 TEST(NoAllocation, ASecondRequestTranslationWithTheSameArenaAllocatesNothing) {

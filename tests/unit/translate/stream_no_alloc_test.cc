@@ -1,7 +1,9 @@
 // The stream framing path must not allocate per event once its buffers are warm. This
-// binary wraps malloc/calloc/realloc at link time (tests/unit/translate/stream_tests.cmake)
-// and replaces operator new, counting the calling thread's allocations.
+// binary links rg_alloc_counter (tests/common/alloc_count.h), which counts the calling
+// thread's malloc/calloc/realloc and operator new.
 #include <gtest/gtest.h>
+
+#include "common/alloc_count.h"
 
 #include <cstdlib>
 #include <new>
@@ -17,47 +19,6 @@
 #if defined(__SANITIZE_ADDRESS__)
 #error "stream_no_alloc_test is not built with sanitizers"
 #endif
-
-namespace {
-// Volatile: GCC treats malloc as a builtin that touches no program memory, so it would keep
-// the counter in a register across a malloc call made in this file.
-thread_local volatile uint64_t allocations = 0;
-
-uint64_t allocation_count() {
-    return allocations;
-}
-}  // namespace
-
-extern "C" {
-void* __real_malloc(size_t n);
-void* __real_calloc(size_t n, size_t m);
-void* __real_realloc(void* p, size_t n);
-void* __wrap_malloc(size_t n) {
-    allocations = allocations + 1;
-    return __real_malloc(n);
-}
-void* __wrap_calloc(size_t n, size_t m) {
-    allocations = allocations + 1;
-    return __real_calloc(n, m);
-}
-void* __wrap_realloc(void* p, size_t n) {
-    allocations = allocations + 1;
-    return __real_realloc(p, n);
-}
-}
-
-void* operator new(size_t n) {
-    if (void* p = __wrap_malloc(n == 0 ? 1 : n)) {
-        return p;
-    }
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, size_t) noexcept {
-    std::free(p);
-}
 
 namespace rg::translate {
 namespace {
@@ -110,13 +71,13 @@ size_t run_sse_streams(const std::vector<Stream>& streams, SseDecoder& decoder, 
 }
 
 TEST(StreamNoAlloc, CounterSeesAllocations) {
-    const uint64_t before = allocation_count();
+    const uint64_t before = rg::alloc_count::allocations();
     // Through volatile pointers, so the compiler cannot elide the pairs.
     void* volatile block = std::malloc(16);
     std::free(block);
     int* volatile number = new int(1);
     delete number;
-    EXPECT_EQ(allocation_count() - before, 2u);
+    EXPECT_EQ(rg::alloc_count::allocations() - before, 2u);
 }
 
 TEST(StreamNoAlloc, SseDecodeClassifyEncodeDoNotAllocateWhenWarm) {
@@ -126,9 +87,9 @@ TEST(StreamNoAlloc, SseDecodeClassifyEncodeDoNotAllocateWhenWarm) {
     const size_t warm_events = run_sse_streams(streams, decoder, out);
     ASSERT_GT(warm_events, 100u);
 
-    const uint64_t before = allocation_count();
+    const uint64_t before = rg::alloc_count::allocations();
     const size_t events = run_sse_streams(streams, decoder, out);
-    EXPECT_EQ(allocation_count() - before, 0u);
+    EXPECT_EQ(rg::alloc_count::allocations() - before, 0u);
     EXPECT_EQ(events, warm_events);
 }
 
@@ -156,9 +117,9 @@ TEST(StreamNoAlloc, JsonArrayDecodeDoesNotAllocateWhenWarm) {
     };
     const size_t warm = run();
     ASSERT_EQ(warm, 6u);
-    const uint64_t before = allocation_count();
+    const uint64_t before = rg::alloc_count::allocations();
     EXPECT_EQ(run(), warm);
-    EXPECT_EQ(allocation_count() - before, 0u);
+    EXPECT_EQ(rg::alloc_count::allocations() - before, 0u);
 }
 
 }  // namespace

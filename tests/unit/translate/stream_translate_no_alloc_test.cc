@@ -1,7 +1,9 @@
 // The stream translators must not allocate per event once its buffers are warm. This
-// binary wraps malloc/calloc/realloc at link time (tests/unit/translate/stream_tests.cmake)
-// and replaces operator new, counting the calling thread's allocations.
+// binary links rg_alloc_counter (tests/common/alloc_count.h), which counts the calling
+// thread's malloc/calloc/realloc and operator new.
 #include <gtest/gtest.h>
+
+#include "common/alloc_count.h"
 
 #include <cstdlib>
 #include <new>
@@ -14,47 +16,6 @@
 #if defined(__SANITIZE_ADDRESS__)
 #error "stream_translate_no_alloc_test is not built with sanitizers"
 #endif
-namespace {
-// Volatile: GCC treats malloc as a builtin that touches no program memory, so it would keep
-// the counter in a register across a malloc call made in this file.
-thread_local volatile uint64_t allocations = 0;
-
-uint64_t allocation_count() {
-    return allocations;
-}
-}  // namespace
-
-extern "C" {
-void* __real_malloc(size_t n);
-void* __real_calloc(size_t n, size_t m);
-void* __real_realloc(void* p, size_t n);
-void* __wrap_malloc(size_t n) {
-    allocations = allocations + 1;
-    return __real_malloc(n);
-}
-void* __wrap_calloc(size_t n, size_t m) {
-    allocations = allocations + 1;
-    return __real_calloc(n, m);
-}
-void* __wrap_realloc(void* p, size_t n) {
-    allocations = allocations + 1;
-    return __real_realloc(p, n);
-}
-}
-
-void* operator new(size_t n) {
-    if (void* p = __wrap_malloc(n == 0 ? 1 : n)) {
-        return p;
-    }
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, size_t) noexcept {
-    std::free(p);
-}
-
 namespace rg::translate {
 namespace {
 
@@ -121,17 +82,17 @@ TEST(StreamTranslateNoAlloc, WarmTranslatorDoesNotAllocate) {
     ByteBuffer out;
     const size_t warm = run(all, t, out);
     ASSERT_GT(warm, 1000u);
-    const uint64_t before = allocation_count();
+    const uint64_t before = rg::alloc_count::allocations();
     const size_t bytes = run(all, t, out);
-    EXPECT_EQ(allocation_count() - before, 0u);
+    EXPECT_EQ(rg::alloc_count::allocations() - before, 0u);
     EXPECT_EQ(bytes, warm);
 }
 
 TEST(StreamTranslateNoAlloc, CounterSeesAllocations) {
-    const uint64_t before = allocation_count();
+    const uint64_t before = rg::alloc_count::allocations();
     void* volatile block = std::malloc(16);
     std::free(block);
-    EXPECT_EQ(allocation_count() - before, 1u);
+    EXPECT_EQ(rg::alloc_count::allocations() - before, 1u);
 }
 
 }  // namespace

@@ -15,7 +15,5 @@ rg_test(translate_stream_translate_test
 if(NOT RG_SANITIZE AND NOT RG_TSAN AND NOT RG_FUZZ)
   rg_test(translate_stream_translate_alloc_test
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/stream_translate_no_alloc_test.cc
-    DEPS rg_translate_stream_test_util)
-  target_link_options(translate_stream_translate_alloc_test PRIVATE
-    -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc)
+    DEPS rg_translate_stream_test_util rg_alloc_counter)
 endif()

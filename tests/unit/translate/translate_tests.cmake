@@ -12,9 +12,7 @@ target_compile_definitions(translate_test PRIVATE
 # only where it can run.
 if(NOT RG_SANITIZE AND NOT RG_TSAN AND NOT RG_FUZZ)
   rg_test(translate_no_alloc_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/no_alloc_test.cc
-    ${CMAKE_CURRENT_LIST_DIR}/json_equal.cc DEPS rg_translate)
+    ${CMAKE_CURRENT_LIST_DIR}/json_equal.cc DEPS rg_translate rg_alloc_counter)
   target_compile_definitions(translate_no_alloc_test PRIVATE
     RG_TRANSLATE_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data/translate")
-  target_link_options(translate_no_alloc_test PRIVATE
-    -Wl,--wrap=malloc -Wl,--wrap=free -Wl,--wrap=calloc -Wl,--wrap=realloc)
 endif()
