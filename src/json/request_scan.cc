@@ -321,6 +321,13 @@ Result<RequestScan> scan_request(ByteBuffer& body) {
     return scan_request(body.data(), body.size(), body.size() + padding_bytes);
 }
 
+#define RG_STRINGIFY_(x) #x
+#define RG_STRINGIFY(x) RG_STRINGIFY_(x)
+
+std::string_view ondemand_kernel() {
+    return RG_STRINGIFY(SIMDJSON_BUILTIN_IMPLEMENTATION);
+}
+
 void rewrite_model(std::string_view body, const RequestScan& scan, std::string_view new_model,
                    ByteBuffer& out) {
     const ByteRange& token = scan.model_token;

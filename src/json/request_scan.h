@@ -61,6 +61,10 @@ struct RequestScan {
 // UTF-8 only; the provider rejects what else is malformed.
 Result<RequestScan> scan_request(char* data, size_t len, size_t capacity);
 
+// The simdjson On-Demand kernel this build runs ("haswell", "westmere", "fallback", ...):
+// fixed at compile time by the target flags (RG_X86_LEVEL).
+std::string_view ondemand_kernel();
+
 // Scans a body with no known spare capacity (always copies).
 Result<RequestScan> scan_request(std::string_view body);
 

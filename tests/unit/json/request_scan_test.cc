@@ -277,3 +277,16 @@ TEST(ScanRequest, ScanIsACopyThatOutlivesTheBody) {
 
 }  // namespace
 }  // namespace rg::json
+
+// The build's x86-64 level decides simdjson's On-Demand kernel; a flag lost on the way (a
+// target built without the level's -march) would silently run the scalar fallback.
+TEST(OndemandKernel, MatchesTheBuildLevel) {
+#if defined(__x86_64__) && defined(RG_X86_LEVEL)
+    const char* expected = RG_X86_LEVEL >= 3   ? "haswell"
+                           : RG_X86_LEVEL == 2 ? "westmere"
+                                               : "fallback";
+    EXPECT_EQ(rg::json::ondemand_kernel(), expected);
+#else
+    EXPECT_FALSE(rg::json::ondemand_kernel().empty());
+#endif
+}
