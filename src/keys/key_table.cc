@@ -186,12 +186,22 @@ uint64_t KeyTable::exhausted_until_ms(uint32_t p, uint32_t k) const {
     return slot(p, k).health.exhausted_until_ms.load(relaxed);
 }
 
-bool KeyTable::replace_word(Slot& s, HealthWord& seen, HealthWord next) const {
+bool KeyTable::replace_word(Slot& s, HealthWord& seen, HealthWord next, uint64_t now_ms,
+                            Transition* t) const {
     if (!s.health.word.compare_exchange_strong(seen.bits, next.bits, std::memory_order_acq_rel,
                                                std::memory_order_acquire)) {
         return false;
     }
     bump_epoch();
+    if (t != nullptr) {
+        // A wait pushed further back while it still runs is the same state, not a change.
+        const bool extended =
+            seen.state() == next.state() && availability(seen, now_ms) == Availability::blocked;
+        t->changed = !extended;
+        t->from = seen.state();
+        t->to = next.state();
+        t->until_ms = next.until_ms();
+    }
     return true;
 }
 
@@ -204,8 +214,9 @@ bool KeyTable::claim_probe(uint32_t p, uint32_t k, HealthWord seen, uint64_t now
                         HealthWord::make(state, true, now_ms + policy_.probe_lease_ms));
 }
 
-void KeyTable::on_success(uint32_t p, uint32_t k, uint64_t now_ms) {
+Transition KeyTable::on_success(uint32_t p, uint32_t k, uint64_t now_ms) {
     Slot& s = slot(p, k);
+    Transition t;
     HealthWord w{s.health.word.load(std::memory_order_acquire)};
     for (;;) {
         const KeyState st = w.state();
@@ -217,45 +228,43 @@ void KeyTable::on_success(uint32_t p, uint32_t k, uint64_t now_ms) {
         const bool recovers = (st == KeyState::cooling && w.until_ms() <= now_ms) ||
                               st == KeyState::half_open || w.probing();
         if (!recovers) {
-            return;
+            return t;
         }
-        if (replace_word(s, w, HealthWord::make(KeyState::healthy, false, 0))) {
+        if (replace_word(s, w, HealthWord::make(KeyState::healthy, false, 0), now_ms, &t)) {
             break;
         }
     }
     store_if_changed(s.health.consecutive_failures, 0);
     store_if_changed(s.health.rate_limit_streak, 0);
     store_if_changed(s.health.reopens, 0);
+    return t;
 }
 
-void KeyTable::on_failure(uint32_t p, uint32_t k, FailureClass c, uint64_t retry_after_ms,
-                          uint64_t now_ms) {
+Transition KeyTable::on_failure(uint32_t p, uint32_t k, FailureClass c, uint64_t retry_after_ms,
+                                uint64_t now_ms) {
     Slot& s = slot(p, k);
     const size_t index = static_cast<size_t>(c);
     RG_ASSERT(index < failure_class_count);
     s.stats.errors[index].fetch_add(1, relaxed);
     switch (c) {
         case FailureClass::rate_limited:
-            on_rate_limited(s, p, k, retry_after_ms, now_ms);
-            break;
+            return on_rate_limited(s, p, k, retry_after_ms, now_ms);
         case FailureClass::auth:
-            on_key_rejected(s, KeyState::disabled, now_ms);
-            break;
+            return on_key_rejected(s, KeyState::disabled, now_ms);
         case FailureClass::quota:
-            on_key_rejected(s, KeyState::parked, now_ms);
-            break;
+            return on_key_rejected(s, KeyState::parked, now_ms);
         case FailureClass::server:
         case FailureClass::overloaded:
         case FailureClass::transport:
         case FailureClass::timeout:
-            on_circuit_failure(s, now_ms);
-            break;
+            return on_circuit_failure(s, now_ms);
         case FailureClass::context_length:
         case FailureClass::content_policy:
         case FailureClass::client_error:
         case FailureClass::count_:
             break;
     }
+    return {};
 }
 
 uint64_t KeyTable::backoff_ms(uint32_t streak, uint32_t p, uint32_t k, uint64_t now_ms) const {
@@ -269,8 +278,9 @@ uint64_t KeyTable::backoff_ms(uint32_t streak, uint32_t p, uint32_t k, uint64_t 
     return d - d / 2 + r % (d / 2 + 1);
 }
 
-void KeyTable::on_rate_limited(Slot& s, uint32_t p, uint32_t k, uint64_t retry_after_ms,
-                               uint64_t now_ms) {
+Transition KeyTable::on_rate_limited(Slot& s, uint32_t p, uint32_t k, uint64_t retry_after_ms,
+                                     uint64_t now_ms) {
+    Transition t;
     HealthWord w{s.health.word.load(std::memory_order_acquire)};
     for (;;) {
         const KeyState st = w.state();
@@ -279,23 +289,23 @@ void KeyTable::on_rate_limited(Slot& s, uint32_t p, uint32_t k, uint64_t retry_a
         // new; a probe answered with 429 means the key works again, only too fast.
         if ((st == KeyState::open || st == KeyState::disabled || st == KeyState::parked) &&
             !w.probing()) {
-            return;
+            return t;
         }
         // Without a hint, a 429 for a request sent before the current cooldown began is
         // not a new signal: counting it would double the backoff per in-flight request.
         if (cooling_now && retry_after_ms == 0) {
-            return;
+            return t;
         }
         const uint32_t streak = s.health.rate_limit_streak.load(relaxed) + 1;
         const uint64_t wait = retry_after_ms > 0 ? std::min(retry_after_ms, wait_max_ms)
                                                  : backoff_ms(streak, p, k, now_ms);
         const uint64_t until = now_ms + wait;
         if (cooling_now && w.until_ms() >= until) {
-            return;
+            return t;
         }
-        if (replace_word(s, w, HealthWord::make(KeyState::cooling, false, until))) {
+        if (replace_word(s, w, HealthWord::make(KeyState::cooling, false, until), now_ms, &t)) {
             s.health.rate_limit_streak.fetch_add(1, relaxed);
-            return;
+            return t;
         }
     }
 }
@@ -306,7 +316,8 @@ uint64_t KeyTable::open_period_ms(uint32_t reopens) const {
                               policy_.circuit_open_max_ms);
 }
 
-void KeyTable::on_circuit_failure(Slot& s, uint64_t now_ms) {
+Transition KeyTable::on_circuit_failure(Slot& s, uint64_t now_ms) {
+    Transition t;
     const uint32_t failures = s.health.consecutive_failures.fetch_add(1, relaxed) + 1;
     HealthWord w{s.health.word.load(std::memory_order_acquire)};
     for (;;) {
@@ -315,7 +326,7 @@ void KeyTable::on_circuit_failure(Slot& s, uint64_t now_ms) {
         bool reopen = false;
         if (st == KeyState::healthy || st == KeyState::cooling) {
             if (failures < policy_.circuit_failures) {
-                return;
+                return t;
             }
             next = HealthWord::make(KeyState::open, false,
                                     now_ms + open_period_ms(s.health.reopens.load(relaxed)));
@@ -328,26 +339,28 @@ void KeyTable::on_circuit_failure(Slot& s, uint64_t now_ms) {
             // asking is still open, so ask again after another reprobe period.
             next = HealthWord::make(st, false, now_ms + policy_.reprobe_ms);
         } else {
-            return;  // already open, or disabled/parked and waiting for its probe
+            return t;  // already open, or disabled/parked and waiting for its probe
         }
-        if (replace_word(s, w, next)) {
+        if (replace_word(s, w, next, now_ms, &t)) {
             if (reopen) {
                 s.health.reopens.fetch_add(1, relaxed);
             }
-            return;
+            return t;
         }
     }
 }
 
-void KeyTable::on_key_rejected(Slot& s, KeyState state, uint64_t now_ms) {
+Transition KeyTable::on_key_rejected(Slot& s, KeyState state, uint64_t now_ms) {
+    Transition t;
     HealthWord w{s.health.word.load(std::memory_order_acquire)};
     for (;;) {
         // Repeated 401s from requests already in flight must not push the probe back.
         if (w.state() == state && !w.probing()) {
-            return;
+            return t;
         }
-        if (replace_word(s, w, HealthWord::make(state, false, now_ms + policy_.reprobe_ms))) {
-            return;
+        if (replace_word(s, w, HealthWord::make(state, false, now_ms + policy_.reprobe_ms), now_ms,
+                         &t)) {
+            return t;
         }
     }
 }
@@ -383,9 +396,13 @@ void KeyTable::on_rate_limit_hint(uint32_t p, uint32_t k, int64_t remaining_requ
     }
 }
 
-void KeyTable::reset(uint32_t p, uint32_t k) {
+Transition KeyTable::reset(uint32_t p, uint32_t k) {
     Slot& s = slot(p, k);
     const uint64_t before_word = s.health.word.exchange(0, std::memory_order_acq_rel);
+    Transition t;
+    t.changed = before_word != 0;
+    t.from = HealthWord{before_word}.state();
+    t.to = KeyState::healthy;
     const uint64_t before_exhausted =
         s.health.exhausted_until_ms.exchange(0, std::memory_order_acq_rel);
     s.health.consecutive_failures.store(0, relaxed);
@@ -394,6 +411,7 @@ void KeyTable::reset(uint32_t p, uint32_t k) {
     if (before_word != 0 || before_exhausted != 0) {
         bump_epoch();
     }
+    return t;
 }
 
 KeyTable::KeySnapshot KeyTable::snapshot(uint32_t p, uint32_t k) const {

@@ -71,6 +71,17 @@ enum class Availability : uint8_t {
 };
 Availability availability(HealthWord w, uint64_t now_ms);
 
+// A change of a key's state made by one report. Only the caller whose CAS made the change
+// gets it (changed = true), so exactly one shard learns of each change (and audits it).
+// A cooldown merely pushed further back is not a change; a key that enters a new wait after
+// its last one ended is (cooling -> cooling).
+struct Transition {
+    bool changed = false;
+    KeyState from = KeyState::healthy;
+    KeyState to = KeyState::healthy;
+    uint64_t until_ms = 0;  // the new deadline (monotonic ms; 0: none)
+};
+
 class KeyTable {
   public:
     // Builds from the providers of a config snapshot. `previous` (may be null) is the table
@@ -92,18 +103,18 @@ class KeyTable {
     // Outcome reports, callable from any shard at any time (lock-free). `now_ms` is
     // monotonic milliseconds (base/clock.h monotonic_ms()), passed in for tests.
     // A success that changes nothing (healthy, no failures counted) writes no shared line.
-    void on_success(uint32_t p, uint32_t k, uint64_t now_ms);
+    Transition on_success(uint32_t p, uint32_t k, uint64_t now_ms);
     // `retry_after_ms` 0 = the provider gave no hint. Classes that are not the key's fault
     // (context_length, content_policy, client_error) are counted in the key's error
     // counters and change nothing else.
-    void on_failure(uint32_t p, uint32_t k, FailureClass c, uint64_t retry_after_ms,
-                    uint64_t now_ms);
+    Transition on_failure(uint32_t p, uint32_t k, FailureClass c, uint64_t retry_after_ms,
+                          uint64_t now_ms);
     // Rate-limit headers seen on any answer (-1 = unknown); reset_at_ms monotonic (0 =
     // unknown). A known remaining count of 0 with a reset time steers shards away from the
     // key until then (it stays usable as a last resort).
     void on_rate_limit_hint(uint32_t p, uint32_t k, int64_t remaining_requests,
                             int64_t remaining_tokens, uint64_t reset_at_ms);
-    void reset(uint32_t p, uint32_t k);  // admin action: back to healthy
+    Transition reset(uint32_t p, uint32_t k);  // admin action: back to healthy
 
     // Read side for /health/detailed and metrics (relaxed loads).
     struct KeySnapshot {
@@ -133,10 +144,13 @@ class KeyTable {
     Slot& slot(uint32_t p, uint32_t k) const;
     void carry_over(const KeyTable& previous);
     // CAS loop helpers; each returns after at most one change and bumps the epoch on it.
-    bool replace_word(Slot& s, HealthWord& seen, HealthWord next) const;
-    void on_rate_limited(Slot& s, uint32_t p, uint32_t k, uint64_t retry_after_ms, uint64_t now_ms);
-    void on_circuit_failure(Slot& s, uint64_t now_ms);
-    void on_key_rejected(Slot& s, KeyState state, uint64_t now_ms);
+    // `t` (may be null) receives the transition when the CAS succeeds.
+    bool replace_word(Slot& s, HealthWord& seen, HealthWord next, uint64_t now_ms = 0,
+                      Transition* t = nullptr) const;
+    Transition on_rate_limited(Slot& s, uint32_t p, uint32_t k, uint64_t retry_after_ms,
+                               uint64_t now_ms);
+    Transition on_circuit_failure(Slot& s, uint64_t now_ms);
+    Transition on_key_rejected(Slot& s, KeyState state, uint64_t now_ms);
     void bump_epoch() const { epoch_.value.fetch_add(1, std::memory_order_acq_rel); }
     uint64_t open_period_ms(uint32_t reopens) const;
     uint64_t backoff_ms(uint32_t streak, uint32_t p, uint32_t k, uint64_t now_ms) const;

@@ -408,3 +408,51 @@ TEST(KeyTable, RebuildCarriesHealthOverByProviderNameAndKeyId) {
 
 }  // namespace
 }  // namespace rg::keys
+
+namespace rg::keys {
+namespace {
+
+TEST(KeyTableTransition, ReportsEachChangeOnceWithItsDeadline) {
+    Table f;
+    Transition t = f.t->on_failure(0, 0, FailureClass::rate_limited, 500, t0);
+    EXPECT_TRUE(t.changed);
+    EXPECT_EQ(t.from, KeyState::healthy);
+    EXPECT_EQ(t.to, KeyState::cooling);
+    EXPECT_EQ(t.until_ms, t0 + 500);
+    // A later hint while it still cools pushes the deadline back: not a change.
+    t = f.t->on_failure(0, 0, FailureClass::rate_limited, 900, t0 + 10);
+    EXPECT_FALSE(t.changed);
+    EXPECT_EQ(f.until(0), t0 + 910);
+    // The wait over, a new 429 is a new cooldown.
+    t = f.t->on_failure(0, 0, FailureClass::rate_limited, 100, t0 + 1000);
+    EXPECT_TRUE(t.changed);
+    EXPECT_EQ(t.from, KeyState::cooling);
+    EXPECT_EQ(t.to, KeyState::cooling);
+    t = f.t->on_success(0, 0, t0 + 1200);
+    EXPECT_TRUE(t.changed);
+    EXPECT_EQ(t.from, KeyState::cooling);
+    EXPECT_EQ(t.to, KeyState::healthy);
+    EXPECT_FALSE(f.t->on_success(0, 0, t0 + 1300).changed);
+}
+
+TEST(KeyTableTransition, OnlyTheReportThatOpensTheCircuitSeesIt) {
+    Table f;
+    int changes = 0;
+    for (int i = 0; i < 6; ++i) {
+        changes += f.t->on_failure(0, 1, FailureClass::server, 0, t0).changed ? 1 : 0;
+    }
+    EXPECT_EQ(changes, 1);
+    EXPECT_EQ(f.state(1), KeyState::open);
+    EXPECT_FALSE(f.t->on_failure(0, 1, FailureClass::context_length, 0, t0).changed);
+    Transition t = f.t->on_failure(0, 2, FailureClass::auth, 0, t0);
+    EXPECT_TRUE(t.changed);
+    EXPECT_EQ(t.to, KeyState::disabled);
+    t = f.t->reset(0, 2);
+    EXPECT_TRUE(t.changed);
+    EXPECT_EQ(t.from, KeyState::disabled);
+    EXPECT_EQ(t.to, KeyState::healthy);
+    EXPECT_FALSE(f.t->reset(0, 2).changed);
+}
+
+}  // namespace
+}  // namespace rg::keys
