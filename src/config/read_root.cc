@@ -14,7 +14,7 @@ const std::vector<std::string_view> format_names = {"json", "text"};
 constexpr std::string_view default_listen = "0.0.0.0:8080";
 
 bool is_log_target(std::string_view target) {
-    return target == "stderr" || is_absolute_path(target);
+    return target == "stderr" || target == "off" || is_absolute_path(target);
 }
 
 void read_traces(Reader& r, const YAML::Node& node, const std::string& path,
@@ -115,13 +115,14 @@ void read_storage(Reader& r, const YAML::Node& node, const std::string& path,
 }
 
 void read_logging(Reader& r, const YAML::Node& node, const std::string& path, log::Options* out) {
-    r.walk_map(node, path,
-               {
-                   r.enum_field("level", level_names, &out->level),
-                   r.checked_field("access_log", is_log_target,
-                                   "expected stderr or an absolute file path", &out->access_log),
-                   r.enum_field("format", format_names, &out->format),
-               });
+    r.walk_map(
+        node, path,
+        {
+            r.enum_field("level", level_names, &out->level),
+            r.checked_field("access_log", is_log_target,
+                            "expected stderr, off or an absolute file path", &out->access_log),
+            r.enum_field("format", format_names, &out->format),
+        });
 }
 
 bool require(Reader& r, const std::string& path, std::string_view key) {

@@ -140,6 +140,8 @@ const char* audit_event_name(AuditEvent e) {
             return "key_state_change";
         case AuditEvent::admin_action:
             return "admin_action";
+        case AuditEvent::admin_auth_failure:
+            return "admin_auth_failure";
     }
     return "unknown";
 }
@@ -171,13 +173,24 @@ void AccessSlot::fill(const AccessRecord& r) {
 
 void AuditSlot::fill(const AuditRecord& r) {
     time_unix_us = r.time_unix_us;
-    event = r.event;
+    config_version = r.config_version;
+    cooldown_ms = r.cooldown_ms;
+    suppressed = r.suppressed;
+    errors = r.errors;
     status = r.status;
+    event = r.event;
     request_id.assign(r.request_id);
     actor.assign(r.actor);
     subject.assign(r.subject);
     detail.assign(r.detail);
     remote.assign(r.remote);
+    route.assign(r.route);
+    key_source.assign(r.key_source);
+    provider.assign(r.provider);
+    key_id.assign(r.key_id);
+    from.assign(r.from);
+    to.assign(r.to);
+    reason.assign(r.reason);
 }
 
 size_t format_access(const AccessSlot& s, char* out, size_t cap) {
@@ -215,12 +228,44 @@ size_t format_audit(const AuditSlot& s, char* out, size_t cap) {
     Line line{out, cap - 1};
     head(line, s.time_unix_us, "audit");
     line.field("event", audit_event_name(s.event));
-    line.field("request_id", s.request_id.view());
-    line.field("actor", s.actor.view());
-    line.field("subject", s.subject.view());
-    line.field("detail", s.detail.view());
-    line.field("remote", s.remote.view());
-    line.field("status", s.status);
+    switch (s.event) {
+        case AuditEvent::auth_failure:
+            line.field("request_id", s.request_id.view());
+            line.field("route", s.route.view());
+            line.field("remote", s.remote.view());
+            line.field("key_source", s.key_source.view());
+            line.field("status", s.status);
+            line.field("suppressed", s.suppressed);
+            break;
+        case AuditEvent::config_reload:
+        case AuditEvent::config_reload_refused:
+            line.field("actor", s.actor.view());
+            line.field("subject", s.subject.view());
+            line.field("config_version", s.config_version);
+            line.field("errors", s.errors);
+            line.field("result", s.event == AuditEvent::config_reload ? "applied" : "refused");
+            break;
+        case AuditEvent::key_state_change:
+            line.field("request_id", s.request_id.view());
+            line.field("provider", s.provider.view());
+            line.field("key_id", s.key_id.view());
+            line.field("from", s.from.view());
+            line.field("to", s.to.view());
+            line.field("reason", s.reason.view());
+            line.field("cooldown_ms", s.cooldown_ms);
+            break;
+        case AuditEvent::admin_action:
+        case AuditEvent::admin_auth_failure:
+            line.field("request_id", s.request_id.view());
+            line.field("actor", s.actor.view());
+            line.field("subject", s.subject.view());
+            line.field("detail", s.detail.view());
+            line.field("remote", s.remote.view());
+            line.field("status", s.status);
+            line.field("result",
+                       s.event == AuditEvent::admin_action && s.status < 400 ? "ok" : "failed");
+            break;
+    }
     line.ch('}');
     out[line.n] = '\n';
     return line.n + 1;

@@ -34,29 +34,52 @@ struct AccessRecord {
     uint64_t cost_nano_usd = 0;  // rendered as USD with 9 decimals
     uint64_t duration_us = 0;    // head received -> last answer byte sent
     uint64_t upstream_us = 0;    // last attempt: request sent -> response head
-    uint64_t ttft_us = 0;        // last attempt: request sent -> first content (streams)
-    uint64_t bytes_in = 0;       // request bytes from the client
-    uint64_t bytes_out = 0;      // answer bytes to the client
+    uint64_t ttft_us = 0;        // head received -> first answer byte written to the client
+                                 // (a stream's first content goes with its head); 0: none
+    uint64_t bytes_in = 0;       // request body bytes from the client
+    uint64_t bytes_out = 0;      // bytes written to the client, response head included
 };
 
 enum class AuditEvent : uint8_t {
-    auth_failure = 0,
-    config_reload = 1,
-    config_reload_refused = 2,
-    key_state_change = 3,
-    admin_action = 4,
+    auth_failure = 0,           // a client request without a valid client key (401)
+    config_reload = 1,          // a config reload applied
+    config_reload_refused = 2,  // a config reload refused (the running config stays)
+    key_state_change = 3,       // an upstream key changed state (the shard that changed it)
+    admin_action = 4,           // an admin API call with a valid admin key
+    admin_auth_failure = 5,     // an admin API call without a valid admin key
 };
 const char* audit_event_name(AuditEvent e);
 
+// One audit record. Which fields an event fills (and the line carries):
+// - auth_failure: request_id, route, remote, key_source (where a key was presented:
+//   authorization, x-api-key, x-goog-api-key, query, none; never the key or any part of
+//   it), status, suppressed (records this worker dropped by its rate limit since the last).
+// - config_reload(_refused): actor, subject (the file), config_version (the version in
+//   force after the event), errors (refused: how many).
+// - key_state_change: provider, key_id, from, to, reason (failure class, "success",
+//   "admin_reset"), cooldown_ms (until the key is tried again; 0: usable), request_id.
+// - admin_action / admin_auth_failure: actor ("admin" or "unauthorized"), subject (path
+//   and query), detail (what was done), remote, status.
 struct AuditRecord {
     uint64_t time_unix_us = 0;  // 0: stamped by the push
     AuditEvent event = AuditEvent::admin_action;
     std::string_view request_id;
-    std::string_view actor;    // client key name, "admin", or "control"
-    std::string_view subject;  // provider/key id, admin path, config file
-    std::string_view detail;   // e.g. "healthy -> cooling (429)", never a secret
+    std::string_view actor;    // "admin", "unauthorized", "control"
+    std::string_view subject;  // admin path, config file
+    std::string_view detail;   // e.g. "reset 2 keys", never a secret
     std::string_view remote;   // peer address when there is one
-    uint16_t status = 0;       // HTTP status answered, when there is one
+    std::string_view route;
+    std::string_view key_source;
+    std::string_view provider;
+    std::string_view key_id;
+    std::string_view from;
+    std::string_view to;
+    std::string_view reason;
+    uint16_t status = 0;  // HTTP status answered, when there is one
+    uint32_t errors = 0;
+    uint64_t config_version = 0;
+    uint64_t cooldown_ms = 0;
+    uint64_t suppressed = 0;
 };
 
 // A string cut to N bytes and stored inline.
@@ -97,13 +120,22 @@ struct AccessSlot {
 
 struct AuditSlot {
     uint64_t time_unix_us;
-    AuditEvent event;
+    uint64_t config_version, cooldown_ms, suppressed;
+    uint32_t errors;
     uint16_t status;
+    AuditEvent event;
     FixedString<limits::request_id_bytes> request_id;
     FixedString<limits::client_key_bytes> actor;
     FixedString<limits::audit_subject_bytes> subject;
     FixedString<limits::audit_detail_bytes> detail;
     FixedString<limits::audit_remote_bytes> remote;
+    FixedString<limits::route_bytes> route;
+    FixedString<limits::audit_word_bytes> key_source;
+    FixedString<limits::provider_bytes> provider;
+    FixedString<limits::key_id_bytes> key_id;
+    FixedString<limits::audit_word_bytes> from;
+    FixedString<limits::audit_word_bytes> to;
+    FixedString<limits::audit_word_bytes> reason;
 
     void fill(const AuditRecord& r);
 };

@@ -31,10 +31,13 @@ std::string file_path(const std::string& p) {
 
 // --- LogProducer --------------------------------------------------------------------
 
-LogProducer::LogProducer(uint32_t access_records, uint32_t audit_records)
-    : access_(access_records), audit_(audit_records) {}
+LogProducer::LogProducer(uint32_t access_records, uint32_t audit_records, bool access_off)
+    : access_(access_off ? 2 : access_records), audit_(audit_records), access_off_(access_off) {}
 
 bool LogProducer::push(const AccessRecord& r) {
+    if (access_off_) {
+        return false;
+    }
     AccessSlot* slot = access_.reserve();
     if (slot == nullptr) {
         count(access_dropped_);
@@ -96,7 +99,9 @@ void LogWriter::Sink::close() {
 // --- LogWriter ----------------------------------------------------------------------
 
 LogWriter::LogWriter(LogWriterOptions options) : options_(std::move(options)) {
-    access_.path = file_path(options_.access_path);
+    access_off_ = options_.access_path == "off";
+    // With the access log off, the access sink is stderr and carries only audit lines.
+    access_.path = access_off_ ? std::string() : file_path(options_.access_path);
     separate_audit_ = !options_.audit_path.empty();
     audit_.path = file_path(options_.audit_path);
     access_.batch.reserve(limits::writer_batch_bytes);
@@ -127,8 +132,8 @@ bool LogWriter::start() {
 LogProducer& LogWriter::add_producer() {
     uint32_t n = producer_count_.load(std::memory_order_relaxed);
     RG_ASSERT(n < limits::log_producers_max);
-    owned_.push_back(
-        std::make_unique<LogProducer>(options_.access_ring_records, options_.audit_ring_records));
+    owned_.push_back(std::make_unique<LogProducer>(options_.access_ring_records,
+                                                   options_.audit_ring_records, access_off_));
     producers_[n].store(owned_.back().get(), std::memory_order_release);
     producer_count_.store(n + 1, std::memory_order_release);
     return *owned_.back();

@@ -25,9 +25,11 @@ namespace rg::observe {
 
 class LogProducer {
   public:
-    LogProducer(uint32_t access_records, uint32_t audit_records);
+    LogProducer(uint32_t access_records, uint32_t audit_records, bool access_off = false);
 
-    // Owner thread. False when the ring was full: the record is dropped and counted.
+    // Owner thread. False when the ring was full: the record is dropped and counted. With
+    // the access log off (`logging.access_log: off`) an access record is ignored (false,
+    // not counted); audit records are still written.
     bool push(const AccessRecord& r);
     bool push(const AuditRecord& r);
 
@@ -43,13 +45,16 @@ class LogProducer {
 
     SpscRing<AccessSlot> access_;
     SpscRing<AuditSlot> audit_;
+    const bool access_off_;
     std::atomic<uint64_t> access_dropped_{0};  // written by the owner only
     std::atomic<uint64_t> audit_dropped_{0};
 };
 
 struct LogWriterOptions {
-    std::string access_path = "stderr";  // "stderr" or "" for stderr, else a file (appended)
-    std::string audit_path;              // empty: audit lines go with the access lines
+    // "stderr" or "" for stderr, "off" for no access log, else a file (appended).
+    std::string access_path = "stderr";
+    // Empty: audit lines go with the access lines (to stderr when the access log is off).
+    std::string audit_path;
     uint32_t access_ring_records = limits::access_ring_records_default;
     uint32_t audit_ring_records = limits::audit_ring_records_default;
     uint32_t interval_ms = limits::writer_interval_ms_default;
@@ -107,6 +112,7 @@ class LogWriter {
     Sink access_;
     Sink audit_;
     bool separate_audit_ = false;
+    bool access_off_ = false;
     std::array<std::atomic<LogProducer*>, limits::log_producers_max> producers_{};
     std::atomic<uint32_t> producer_count_{0};
     std::vector<std::unique_ptr<LogProducer>> owned_;  // control thread only

@@ -57,6 +57,14 @@ inline constexpr uint32_t error_bytes = 32;
 inline constexpr uint32_t audit_subject_bytes = 96;
 inline constexpr uint32_t audit_detail_bytes = 192;
 inline constexpr uint32_t audit_remote_bytes = 48;
+// Short words of an audit record: key states, failure classes, key sources.
+inline constexpr uint32_t audit_word_bytes = 24;
+
+// Auth-failure audit records per worker: a token bucket of this rate and burst. A client
+// hammering with bad keys must not fill the disk; the rest are dropped and counted (the
+// next record written says how many). 20/s per worker is ~1.7M lines a day at worst.
+inline constexpr uint32_t auth_audit_per_second = 20;
+inline constexpr uint32_t auth_audit_burst = 100;
 
 // A rendered line: every field escaped at worst 6x (\u00XX) plus the fixed JSON text.
 inline constexpr size_t log_line_bytes_max = 8 * 1024;

@@ -357,7 +357,7 @@ TEST(ConfigErrors, ReportsBadStorageAndLogging) {
         {"format", "logging:\n  format: xml\n", 2, 11,
          "logging.format: must be one of json, text (got 'xml')"},
         {"relative access log", "logging:\n  access_log: ringgate.log\n", 2, 15,
-         "logging.access_log: expected stderr or an absolute file path (got 'ringgate.log')"},
+         "logging.access_log: expected stderr, off or an absolute file path (got 'ringgate.log')"},
     };
     for (const auto& c : cases) {
         expect_single_error(c);

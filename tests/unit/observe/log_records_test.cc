@@ -64,19 +64,67 @@ TEST(AccessLine, GoldenJson) {
               "\"ttft_us\":95000,\"bytes_in\":512,\"bytes_out\":2048}\n");
 }
 
-TEST(AuditLine, GoldenJson) {
+TEST(AuditLine, KeyStateChangeGoldenJson) {
     AuditRecord r;
     r.time_unix_us = new_year_2026_us;
     r.event = AuditEvent::key_state_change;
-    r.actor = "control";
-    r.subject = "openai/oa-1";
-    r.detail = "healthy -> cooling (429)";
-    r.status = 429;
+    r.request_id = "req-1";
+    r.provider = "openai";
+    r.key_id = "oa-1";
+    r.from = "healthy";
+    r.to = "cooling";
+    r.reason = "rate_limited";
+    r.cooldown_ms = 2000;
+    r.actor = "ignored";  // fields of other events are not written
     EXPECT_EQ(audit_line(r),
               "{\"ts\":\"2026-01-01T00:00:00.123456Z\",\"type\":\"audit\","
-              "\"event\":\"key_state_change\",\"request_id\":\"\",\"actor\":\"control\","
-              "\"subject\":\"openai/oa-1\",\"detail\":\"healthy -> cooling (429)\","
-              "\"remote\":\"\",\"status\":429}\n");
+              "\"event\":\"key_state_change\",\"request_id\":\"req-1\",\"provider\":\"openai\","
+              "\"key_id\":\"oa-1\",\"from\":\"healthy\",\"to\":\"cooling\","
+              "\"reason\":\"rate_limited\",\"cooldown_ms\":2000}\n");
+}
+
+TEST(AuditLine, AuthFailureGoldenJson) {
+    AuditRecord r;
+    r.time_unix_us = new_year_2026_us;
+    r.event = AuditEvent::auth_failure;
+    r.request_id = "req-2";
+    r.route = "chat_completions";
+    r.remote = "127.0.0.1:5555";
+    r.key_source = "authorization";
+    r.status = 401;
+    r.suppressed = 7;
+    EXPECT_EQ(audit_line(r),
+              "{\"ts\":\"2026-01-01T00:00:00.123456Z\",\"type\":\"audit\","
+              "\"event\":\"auth_failure\",\"request_id\":\"req-2\",\"route\":\"chat_completions\","
+              "\"remote\":\"127.0.0.1:5555\",\"key_source\":\"authorization\",\"status\":401,"
+              "\"suppressed\":7}\n");
+}
+
+TEST(AuditLine, ConfigReloadAndAdminGoldenJson) {
+    AuditRecord r;
+    r.time_unix_us = new_year_2026_us;
+    r.event = AuditEvent::config_reload_refused;
+    r.actor = "control";
+    r.subject = "/etc/ringgate/ringgate.yaml";
+    r.config_version = 3;
+    r.errors = 2;
+    EXPECT_EQ(audit_line(r),
+              "{\"ts\":\"2026-01-01T00:00:00.123456Z\",\"type\":\"audit\","
+              "\"event\":\"config_reload_refused\",\"actor\":\"control\","
+              "\"subject\":\"/etc/ringgate/ringgate.yaml\",\"config_version\":3,\"errors\":2,"
+              "\"result\":\"refused\"}\n");
+    AuditRecord a;
+    a.time_unix_us = new_year_2026_us;
+    a.event = AuditEvent::admin_action;
+    a.actor = "admin";
+    a.subject = "/admin/keys/reset?provider=p";
+    a.detail = "reset 2 keys";
+    a.status = 200;
+    EXPECT_EQ(audit_line(a),
+              "{\"ts\":\"2026-01-01T00:00:00.123456Z\",\"type\":\"audit\","
+              "\"event\":\"admin_action\",\"request_id\":\"\",\"actor\":\"admin\","
+              "\"subject\":\"/admin/keys/reset?provider=p\",\"detail\":\"reset 2 keys\","
+              "\"remote\":\"\",\"status\":200,\"result\":\"ok\"}\n");
 }
 
 TEST(AccessLine, HostileStringsStillGiveValidJson) {
