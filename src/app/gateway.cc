@@ -6,9 +6,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
+
+#include <openssl/sha.h>
 
 #include "app/sd_notify.h"
 #include "base/clock.h"
@@ -51,7 +55,9 @@ std::vector<int> allowed_cpus() {
 void apply_logging(const log::Options& o) {
     log::set_level(o.level);
     log::set_format(o.format);
-    if (!log::set_target(o.access_log.c_str())) {
+    // `off` turns the access log off; process messages then go to stderr.
+    const char* target = o.access_log == "off" ? "stderr" : o.access_log.c_str();
+    if (!log::set_target(target)) {
         RG_ERROR("cannot open log file %s: %s", o.access_log.c_str(), std::strerror(errno));
     }
 }
@@ -77,6 +83,30 @@ void watch_origins(std::unique_ptr<upstream::Resolver>& resolver, const shard::S
     }
     resolver->watch(settings.proxy != nullptr ? settings.proxy->origins
                                               : std::vector<upstream::Origin>{});
+}
+
+// SHA-256 of the file's bytes in hex ("" when it cannot be read): /health/detailed shows
+// it so an operator can tell which file version is in force. Control thread.
+std::string file_sha256(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) {
+        return "";
+    }
+    SHA256_CTX ctx;
+    SHA256_Init(&ctx);
+    char buf[8192];
+    while (f.read(buf, sizeof(buf)) || f.gcount() > 0) {
+        SHA256_Update(&ctx, buf, static_cast<size_t>(f.gcount()));
+    }
+    uint8_t digest[SHA256_DIGEST_LENGTH];
+    SHA256_Final(digest, &ctx);
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (uint8_t b : digest) {
+        out += hex[b >> 4];
+        out += hex[b & 15];
+    }
+    return out;
 }
 
 void copy_dns_counts(const upstream::Resolver* resolver, server::ControlStats& stats) {
@@ -132,6 +162,12 @@ std::shared_ptr<const shard::Settings> Gateway::make_settings(
     const std::shared_ptr<const config::Snapshot>& snap, std::string* error) {
     auto s = std::make_shared<shard::Settings>();
     s->generation = snap->generation;
+    char resolved[PATH_MAX];
+    s->config_path = realpath(options_.config_path.c_str(), resolved) != nullptr
+                         ? std::string(resolved)
+                         : options_.config_path;
+    s->config_sha256 = file_sha256(options_.config_path);
+    s->loaded_at_unix_ms = wall_ms();
     // Aliasing pointer: shares ownership of the whole snapshot, points at one section.
     s->server = std::shared_ptr<const server::Options>(snap, &snap->server);
     if (snap->server.has_tls) {
@@ -289,13 +325,18 @@ bool Gateway::start_shards() {
     // 1024 records per worker: a 10 ms writer pass drains 100k requests/s per worker; a
     // 4096-record ring would cost every worker 2.6 MiB once written through.
     log_options.access_ring_records = 1024;
-    log_options.audit_ring_records = 64;
+    // Audit: room for a whole burst of auth-failure records between two writer passes.
+    constexpr uint32_t audit_ring_records = 128;
+    static_assert(audit_ring_records >= observe::limits::auth_audit_burst + 16);
+    log_options.audit_ring_records = audit_ring_records;
     access_log_ = std::make_unique<observe::LogWriter>(log_options);
+    board_ = std::make_unique<proxy::WorkerBoard>(worker_count_);
     if (!access_log_->start()) {
         RG_ERROR("cannot open the access log %s: %s", log_options.access_path.c_str(),
                  std::strerror(errno));
         return false;
     }
+    control_log_ = &access_log_->add_producer();
     for (uint32_t w = 0; w < worker_count_; ++w) {
         int cpu = cpus_[w % cpus_.size()];
         shards_.push_back(std::make_unique<shard::Shard>(w, cpu));
@@ -304,10 +345,11 @@ bool Gateway::start_shards() {
         uint32_t count = worker_count_;
         observe::LogProducer* log = access_log_ != nullptr ? &access_log_->add_producer() : nullptr;
         const server::MetricsSources* metrics = &metrics_;
-        auto started =
-            shards_.back()->start(settings, [fds, count, stats, metrics, log](shard::Shard& s) {
+        proxy::WorkerBoard* board = board_.get();
+        auto started = shards_.back()->start(
+            settings, [fds, count, stats, metrics, log, board](shard::Shard& s) {
                 auto server = std::make_unique<server::HttpServer>(s, fds, count, stats, metrics);
-                server->set_handler(std::make_unique<proxy::ProxyHandler>(s, *server, log));
+                server->set_handler(std::make_unique<proxy::ProxyHandler>(s, *server, log, board));
                 return server;
             });
         if (!started.ok()) {
@@ -431,6 +473,7 @@ void Gateway::reload() {
     config::LoadResult loaded = config::load_file(options_.config_path, config::process_env());
     if (!loaded.ok()) {
         control_stats_.config_reload_failures_total.inc();
+        audit_reload(false, static_cast<uint32_t>(loaded.errors.size()));
         RG_ERROR("reload refused: %s has %zu error(s); the running config stays in force",
                  options_.config_path.c_str(), loaded.errors.size());
         print_errors(loaded, options_.config_path);
@@ -461,6 +504,7 @@ void Gateway::reload() {
     auto settings = make_settings(snap, &error);
     if (settings == nullptr) {
         control_stats_.config_reload_failures_total.inc();
+        audit_reload(false, 1);
         RG_ERROR("reload refused: %s; the running config stays in force", error.c_str());
         sd_notify("READY=1\nSTATUS=serving (last reload failed)");
         return;
@@ -478,9 +522,24 @@ void Gateway::reload() {
     // shard's reload completion is then queued ahead of any request that follows READY=1.
     ring_.submit();
     control_stats_.config_reloads_total.inc();
+    audit_reload(true, 0);
     RG_INFO("config reloaded: generation %llu",
             static_cast<unsigned long long>(snapshot_->generation));
     sd_notify("READY=1\nSTATUS=serving");
+}
+
+void Gateway::audit_reload(bool applied, uint32_t errors) {
+    if (control_log_ == nullptr) {
+        return;
+    }
+    observe::AuditRecord r;
+    r.event =
+        applied ? observe::AuditEvent::config_reload : observe::AuditEvent::config_reload_refused;
+    r.actor = "control";
+    r.subject = options_.config_path;
+    r.config_version = snapshot_->generation;  // the version in force after the event
+    r.errors = errors;
+    control_log_->push(r);
 }
 
 void Gateway::begin_drain() {

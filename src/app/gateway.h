@@ -13,6 +13,7 @@
 #include "io/operation.h"
 #include "io/ring.h"
 #include "observe/log_writer.h"
+#include "proxy/worker_board.h"
 #include "server/http_server.h"
 #include "server/stats.h"
 #include "shard/shard.h"
@@ -47,6 +48,8 @@ class Gateway {
     void arm_tick();
     void handle_signal(int signo);
     void reload();
+    // Audit record of a reload: applied, or refused with `errors` errors.
+    void audit_reload(bool applied, uint32_t errors);
     void begin_drain();
     void post(shard::Shard& s, shard::Message m);
     void watchdog_check();
@@ -62,6 +65,9 @@ class Gateway {
     // The access log (one JSON line per request), written off the workers; one producer
     // per shard. Its target is `logging.access_log` at start (a change needs a restart).
     std::unique_ptr<observe::LogWriter> access_log_;
+    observe::LogProducer* control_log_ = nullptr;  // the control thread's (reload audits)
+    // Per-worker numbers for /health/detailed; outlives the shards.
+    std::unique_ptr<proxy::WorkerBoard> board_;
     uint32_t worker_count_ = 0;
     std::vector<int> cpus_;
     // listener_fds_[shard] = that shard's listener sockets.

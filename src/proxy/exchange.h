@@ -156,6 +156,18 @@ struct Exchange final : upstream::Observer {
     bool usage_known = false;  // `usage` holds what the upstream reported
     limits::Admission admission;
     translate::Usage usage;
+    uint8_t key_source = 0;  // limits::KeySource: where the client presented a key
+    // Output tokens of a stream counted from the content deltas that went by (billed
+    // clients only): what a client that leaves mid-stream is billed for (issue 6).
+    uint64_t output_estimate = 0;
+
+    // What the client got (access log, traces): bytes written to it for this request, the
+    // response head included, and microseconds from the request head's arrival to the
+    // first answer byte written to it (0: none was). Final once the exchange is released.
+    uint64_t bytes_out = 0;
+    uint64_t ttft_us = 0;
+    uint64_t out_mark = 0;        // the connection's output count when the exchange began
+    bool counted_stream = false;  // counted in the shard's streams gauge
 
     // The last failed attempt, answered when no attempt is left.
     keys::FailureClass fail_class = keys::FailureClass::transport;

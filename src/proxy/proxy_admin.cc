@@ -1,7 +1,9 @@
-// ProxyHandler, admin listener side: GET /health/detailed (provider and key health, by key
-// id, never a secret) and POST /admin/keys/reset (an operator brings disabled, parked or
-// open keys back). /admin/* needs `Authorization: Bearer $RINGGATE_ADMIN_KEY`; without
-// that variable the admin API is off. Only connections on server.admin_listen get here.
+// ProxyHandler, admin listener side: GET /health/detailed (build, config in force, every
+// worker's numbers, provider and key health by key id, never a secret) and POST
+// /admin/keys/reset (an operator brings disabled, parked or open keys back). /admin/* needs
+// `Authorization: Bearer $RINGGATE_ADMIN_KEY`; without that variable the admin API is off.
+// Every /admin/ call is audited (who: the admin key or not; what; result). Only connections
+// on server.admin_listen get here.
 #include <openssl/mem.h>
 
 #include <cstdio>
@@ -12,6 +14,7 @@
 #include "json/json_string.h"
 #include "keys/key_table.h"
 #include "proxy/proxy_handler.h"
+#include "proxy/proxy_health.h"
 
 namespace rg::proxy {
 namespace {
@@ -76,6 +79,17 @@ bool ProxyHandler::on_admin_request(server::Connection* c, const http::RequestHe
     Exchange* x = acquire_exchange(c);
     x->admin = route;
     x->format = ClientFormat::openai;
+    RequestIdBuffer generated;
+    std::string_view id = ids_.accept_or_next(head.find("x-request-id"), generated);
+    std::memcpy(x->request_id, id.data(), id.size());
+    x->request_id_len = static_cast<uint8_t>(id.size());
+    if (route == admin_unauthorized || route == admin_disabled) {
+        audit_admin(x, false, head.path,
+                    route == admin_disabled ? "admin API off" : "invalid or missing admin key",
+                    static_cast<uint16_t>(error_status(
+                        x->format, route == admin_disabled ? ErrorKind::permission
+                                                           : ErrorKind::authentication)));
+    }
     // The reset filters (provider, key) ride in the query; kept like a model id.
     std::string_view q = head.query;
     x->model_id_len = static_cast<uint16_t>(std::min(q.size(), sizeof(x->model_id)));
@@ -109,11 +123,24 @@ void ProxyHandler::answer_admin(Exchange* x) {
                         if (!want_key.empty() && want_key != o.keys[k].id) {
                             continue;
                         }
-                        table.reset(p, k);
+                        keys::Transition t = table.reset(p, k);
+                        if (t.changed) {
+                            audit_key_change(x, table, p, k, t, "admin_reset");
+                        }
                         ++reset;
                     }
                 }
             }
+            char subject[300];
+            int sn = std::snprintf(subject, sizeof(subject), "/admin/keys/reset%s%.*s",
+                                   query.empty() ? "" : "?", static_cast<int>(query.size()),
+                                   query.data());
+            char detail[48];
+            int dn = std::snprintf(detail, sizeof(detail), "reset %u keys", reset);
+            audit_admin(x, true,
+                        std::string_view(subject, std::min<size_t>(static_cast<size_t>(sn),
+                                                                   sizeof(subject) - 1)),
+                        std::string_view(detail, static_cast<size_t>(dn)), 200);
             char body[64];
             int n = std::snprintf(body, sizeof(body), "{\"reset\":%u}", reset);
             answer_local(x, 200, "application/json", std::string_view(body, static_cast<size_t>(n)),
@@ -139,6 +166,9 @@ void ProxyHandler::answer_admin(Exchange* x) {
 void ProxyHandler::write_health_detailed(ByteBuffer& out) {
     out.append("{\"status\":");
     out.append(server_.draining() ? "\"draining\"" : "\"ok\"");
+    append_build_json(out);
+    append_config_json(out, settings_.get());
+    append_workers_json(out, board_);
     out.append(",\"providers\":[");
     const Config* cfg = config_;
     uint64_t now = monotonic_ms();

@@ -304,6 +304,7 @@ void ProxyHandler::launch(Exchange* x, const Candidate& c, uint32_t key) {
     mirror_load(x->cfg, c.provider, key);
     x->attempt_start_ns = monotonic_ns();
     x->status = 0;
+    x->output_estimate = 0;  // only the answer the client gets is counted
     x->translate_error = nullptr;
     build_request(x, c.model, key);
     if (x->translate_error != nullptr) {
@@ -514,7 +515,12 @@ void ProxyHandler::attempt_failed(Exchange* x, const keys::Classification& cls,
         pool_.release(x->up, false);
         x->up = nullptr;
     }
-    x->cfg->keys->on_failure(x->provider, x->key, cls.cls, cls.retry_after_ms, monotonic_ms());
+    keys::Transition t =
+        x->cfg->keys->on_failure(x->provider, x->key, cls.cls, cls.retry_after_ms, monotonic_ms());
+    if (t.changed) {
+        audit_key_change(x, *x->cfg->keys, x->provider, x->key, t,
+                         keys::failure_class_name(cls.cls));
+    }
     x->fail_class = cls.cls;
     x->fail_reason = reason;
     if (cls.cls == keys::FailureClass::auth || cls.cls == keys::FailureClass::quota) {

@@ -13,6 +13,7 @@
 #include "json/request_scan.h"
 #include "proxy/error_body.h"
 #include "proxy/header_filter.h"
+#include "proxy/stream_output.h"
 #include "translate/sse_encoder.h"
 #include "translate/stream_scan.h"
 
@@ -44,12 +45,13 @@ bool is_generation(Route r) {
 }  // namespace
 
 ProxyHandler::ProxyHandler(shard::Shard& shard, server::HttpServer& server,
-                           observe::LogProducer* access_log)
+                           observe::LogProducer* access_log, WorkerBoard* board)
     : shard_(shard),
       server_(server),
       pool_(shard, idle_upstream_max, idle_upstream_timeout_ms),
       selector_(shard.index()),
-      access_log_(access_log) {
+      access_log_(access_log),
+      board_(board) {
     // Read once at start (never on the request path); an unset variable turns /admin/ off.
     if (const char* key = std::getenv("RINGGATE_ADMIN_KEY")) {
         admin_key_ = key;
@@ -107,6 +109,12 @@ Exchange* ProxyHandler::acquire_exchange(server::Connection* c) {
     x->fail_body.clear();
     x->client = nullptr;
     x->auth_refused = x->admitted = x->usage_known = false;
+    x->key_source = 0;
+    x->output_estimate = 0;
+    x->bytes_out = x->ttft_us = 0;
+    x->out_mark = c->out_taken + c->out.size();
+    x->counted_stream = false;
+    x->request_id_len = 0;
     x->cors_count = 0;
     x->cors_arena.clear();
     x->head_arena.clear();
@@ -115,6 +123,7 @@ Exchange* ProxyHandler::acquire_exchange(server::Connection* c) {
     x->request.clear();
     x->next_free = nullptr;
     c->handler_state = x;
+    ++active_;
     return x;
 }
 
@@ -125,9 +134,18 @@ void ProxyHandler::release_exchange(Exchange* x) {
         pool_.release(x->up, false);
         x->up = nullptr;
     }
+    if (x->down != nullptr) {
+        uint64_t total = x->down->out_taken + x->down->out.size();
+        x->bytes_out = total > x->out_mark ? total - x->out_mark : 0;
+    }
     settle_limits(x);
     log_access(x);
     drop_config(x);
+    --active_;
+    if (x->counted_stream) {
+        --streams_;
+        x->counted_stream = false;
+    }
     x->phase = Phase::finished;
     x->down = nullptr;
     x->next_free = free_;
@@ -223,6 +241,7 @@ void ProxyHandler::on_request_end(server::Connection* c) {
     if (x->auth_refused) {
         // Nothing that helps guessing: not which check failed, nor whether a key exists.
         ++stats_.auth_failures;
+        audit_auth_failure(x);
         fail(x, ErrorKind::authentication, "A valid API key is required");
         return;
     }
@@ -285,6 +304,7 @@ void ProxyHandler::on_downstream_gone(server::Connection* c) {
     if (x->phase != Phase::finished && x->phase != Phase::reading_body) {
         ++stats_.client_aborts;
     }
+    bill_dropped_stream(x);
     // The upstream request is aborted at once: its connection is closed, not pooled.
     release_exchange(x);
 }
@@ -314,6 +334,9 @@ void ProxyHandler::answer_local(Exchange* x, int status, std::string_view conten
                                 std::span<const http::Header> extra) {
     close = close || x->close;
     x->final_status = status;
+    if (x->ttft_us == 0) {
+        x->ttft_us = monotonic_ns() / 1000 - x->start_mono_us;
+    }
     http::Header headers[16];  // x-request-id, 4 extra, 8 CORS
     size_t n = 0;
     headers[n++] = http::Header{"x-request-id", x->id()};
@@ -516,7 +539,10 @@ void ProxyHandler::on_head(Exchange* x) {
     x->decoded.clear();
     x->held.clear();
     if (status >= 200 && status < 300) {
-        table.on_success(x->provider, x->key, now);
+        keys::Transition t = table.on_success(x->provider, x->key, now);
+        if (t.changed) {
+            audit_key_change(x, table, x->provider, x->key, t, "success");
+        }
         x->phase = Phase::holding;
         // A provider may answer a stream request with a plain JSON body (some do for
         // errors or cached answers): only an event stream is treated as one.
@@ -536,6 +562,7 @@ void ProxyHandler::on_head(Exchange* x) {
             so.created_s = static_cast<int64_t>(wall_ms() / 1000);
             so.include_usage = x->scan.include_usage;
             x->translator.start(x->upstream_format, x->client_format, so);
+            x->sse.reset();  // billed clients: the upstream's deltas are counted (issue 6)
             resp.set_body_sink(&x->decoded, SIZE_MAX);
             set_deadline(x, o.upstream.first_token_timeout_ms);
         } else if (x->translated) {
@@ -580,6 +607,9 @@ void ProxyHandler::pump_stream(Exchange* x) {
         return;
     }
     if (x->translated) {
+        if (x->client != nullptr) {
+            count_stream_output(x, stream_format_of(x->upstream_format), x->decoded.view());
+        }
         x->translated_out.clear();
         x->translator.feed(x->decoded.view(), x->translated_out);
         x->decoded.clear();
@@ -615,6 +645,7 @@ void ProxyHandler::pump_stream(Exchange* x) {
             }
             if (billed && !c.terminal) {
                 read_usage(x, e.data);
+                x->output_estimate += delta_output_tokens(x->sentinel.format(), e);
             }
             if (strip) {
                 // The usage chunk the gateway asked for on the client's behalf (choices empty,
@@ -666,6 +697,11 @@ void ProxyHandler::commit(Exchange* x) {
         resp.set_body_sink(nullptr, 0);
     }
     x->phase = Phase::streaming;
+    x->ttft_us = monotonic_ns() / 1000 - x->start_mono_us;  // head and first content go now
+    if (x->stream || x->raw_stream) {
+        ++streams_;
+        x->counted_stream = true;
+    }
     http::Header upstream_headers[http::ResponseParser::headers_max];
     for (uint32_t i = 0; i < resp.header_count(); ++i) {
         upstream_headers[i] = resp.header(i);
@@ -918,6 +954,7 @@ uint64_t ProxyHandler::on_timer(uint64_t now_ms) {
 
 void ProxyHandler::before_submit() {
     pool_.before_submit();
+    mirror_worker_row();
     // Publish this shard's counts for /metrics: a few relaxed stores per loop turn.
     server::ServerStats& s = server_.stats();
     const upstream::PoolStats& p = pool_.stats();

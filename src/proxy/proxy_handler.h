@@ -13,11 +13,13 @@
 #include "json/request_scan.h"
 #include "keys/classify.h"
 #include "keys/selector.h"
+#include "observe/log_rate_limit.h"
 #include "observe/log_writer.h"
 #include "proxy/config.h"
 #include "proxy/error_body.h"
 #include "proxy/exchange.h"
 #include "proxy/request_id.h"
+#include "proxy/worker_board.h"
 #include "server/http_server.h"
 #include "server/request_handler.h"
 #include "shard/shard.h"
@@ -44,9 +46,10 @@ translate::Format upstream_format_of(const keys::ProviderOptions& o, translate::
 
 class ProxyHandler final : public server::RequestHandler {
   public:
-    // `access_log` (may be null): this shard's producer of the access log.
+    // `access_log` (may be null): this shard's producer of the access and audit log.
+    // `board` (may be null): where this shard mirrors its numbers for /health/detailed.
     ProxyHandler(shard::Shard& shard, server::HttpServer& server,
-                 observe::LogProducer* access_log = nullptr);
+                 observe::LogProducer* access_log = nullptr, WorkerBoard* board = nullptr);
     ~ProxyHandler() override;
 
     bool on_request(server::Connection* c, const http::RequestHead& head) override;
@@ -143,6 +146,20 @@ class ProxyHandler final : public server::RequestHandler {
     limits::Limiter limiter_;
     observe::LogProducer* access_log_ = nullptr;
     void log_access(Exchange* x);
+    // Audit records (proxy_audit.cc), pushed by the shard that saw the event.
+    void audit_auth_failure(Exchange* x);
+    void audit_key_change(const Exchange* x, const keys::KeyTable& table, uint32_t p, uint32_t k,
+                          const keys::Transition& t, std::string_view reason);
+    void audit_admin(Exchange* x, bool authorized, std::string_view subject,
+                     std::string_view detail, uint16_t status);
+    void bill_dropped_stream(Exchange* x);
+    void count_stream_output(Exchange* x, translate::StreamFormat format, std::string_view data);
+    void mirror_worker_row();
+    observe::LogRateLimit auth_audit_{observe::limits::auth_audit_per_second,
+                                      observe::limits::auth_audit_burst};
+    WorkerBoard* board_ = nullptr;
+    uint32_t active_ = 0;             // exchanges in progress
+    uint32_t streams_ = 0;            // streamed answers committed and flowing
     http::RequestHead scratch_head_;  // rebuilt per upstream request; avoids a 4 KiB alloc
     ByteBuffer scratch_;              // rewritten bodies and error bodies, reused
 };

@@ -8,6 +8,7 @@
 #include "limits/token_estimate.h"
 #include "limits/usage.h"
 #include "proxy/proxy_handler.h"
+#include "proxy/stream_output.h"
 #include "translate/stream_scan.h"
 
 namespace rg::proxy {
@@ -62,6 +63,7 @@ void ProxyHandler::authenticate(Exchange* x, const http::RequestHead& head) {
     limits::KeyScratch scratch;
     limits::PresentedKey presented = limits::extract_key(
         std::span<const http::Header>(head.headers, head.header_count), head.query, &scratch);
+    x->key_source = static_cast<uint8_t>(presented.source);
     limits::Authorization a = limits::authorize(table, presented.key);
     x->auth_refused = a.outcome == limits::AuthOutcome::refused;
     x->client = a.key;
@@ -203,6 +205,46 @@ void ProxyHandler::read_usage(Exchange* x, std::string_view data) {
             }
             break;
         }
+    }
+    x->usage_known = true;
+}
+
+void ProxyHandler::count_stream_output(Exchange* x, translate::StreamFormat format,
+                                       std::string_view data) {
+    // A translated stream's upstream events, decoded a second time (the translator keeps
+    // its own decoder) only for billed clients, to count their content deltas.
+    x->sse.feed_all(data, [x, format](const translate::SseEvent& e) {
+        x->output_estimate += delta_output_tokens(format, e);
+    });
+}
+
+void ProxyHandler::bill_dropped_stream(Exchange* x) {
+    // Issue 6: the client left while a stream was flowing. The upstream connection is closed
+    // at once (the provider stops generating, so the operator pays for little more than was
+    // produced), and the client is billed for what was produced so far: the usage the
+    // upstream already reported (Anthropic's message_start, Gemini's running totals), output
+    // at least the tokens counted from the content deltas that went by, input at least the
+    // pre-call estimate. Reading the stream to its end instead would bill exactly but keep
+    // the provider generating (and charging) for nobody.
+    if (x->client == nullptr || !x->admitted || !x->stream || x->status < 200 || x->status >= 300 ||
+        (x->phase != Phase::streaming && x->phase != Phase::holding)) {
+        return;
+    }
+    translate::Usage& u = x->usage;
+    if (x->translated && x->translator.has_usage()) {
+        const translate::Usage& t = x->translator.usage();
+        take(&u.input, static_cast<int64_t>(t.input));
+        take(&u.output, static_cast<int64_t>(t.output));
+        take(&u.cached_input, static_cast<int64_t>(t.cached_input));
+        take(&u.cache_creation, static_cast<int64_t>(t.cache_creation));
+        take(&u.reasoning, static_cast<int64_t>(t.reasoning));
+    }
+    take(&u.output, static_cast<int64_t>(x->output_estimate));
+    if (u.input == 0) {
+        uint64_t estimate = x->admission.estimated_tokens != 0
+                                ? x->admission.estimated_tokens
+                                : limits::estimate_input_tokens(x->body.view());
+        u.input = estimate;
     }
     x->usage_known = true;
 }

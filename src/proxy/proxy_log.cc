@@ -1,6 +1,7 @@
 // ProxyHandler, access log: one record per client request, pushed to this shard's ring when
 // the exchange ends (observe/log_writer.h formats and writes it on its own thread). Names
-// only: the client key's configured name and the upstream key's id, never a secret.
+// only: the client key's configured name and the upstream key's id, never a secret. A
+// client that left mid-stream shows error "client_gone" and the tokens it was billed for.
 #include "base/clock.h"
 #include "limits/usage.h"
 #include "proxy/proxy_handler.h"
@@ -21,6 +22,8 @@ void ProxyHandler::log_access(Exchange* x) {
     r.stream = x->scan.stream;
     r.duration_us = monotonic_ns() / 1000 - x->start_mono_us;
     r.bytes_in = x->body.size();
+    r.bytes_out = x->bytes_out;
+    r.ttft_us = x->ttft_us;
     if (x->client != nullptr) {
         r.client_key = x->client->name();
     }

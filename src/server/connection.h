@@ -56,6 +56,9 @@ struct Connection {
     // engine's ciphertext is what goes to the kernel (sending stays empty).
     TlsSession* tls = nullptr;
     uint32_t requests = 0;
+    // Plaintext bytes taken from `out` to be sent, over the connection's life: with
+    // out.size() it says how many bytes a handler has written (access log bytes_out).
+    uint64_t out_taken = 0;
 
     Connection* next_dirty = nullptr;
     Connection* next_rearm = nullptr;

@@ -155,6 +155,7 @@ Connection* HttpServer::open_connection(int fd, bool admin) {
     c->handler_state = nullptr;
     c->request_started = false;
     c->requests = 0;
+    c->out_taken = 0;
     c->next_free = nullptr;
     c->tls = nullptr;
     if (!admin && settings_->server_tls != nullptr) {
@@ -475,6 +476,7 @@ void HttpServer::start_send(Connection* c) {
         if (c->out.empty()) {
             return;
         }
+        c->out_taken += c->out.size();
         std::swap(c->sending, c->out);
     }
     io_uring_sqe* sqe = shard_.ring().sqe();

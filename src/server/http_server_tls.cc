@@ -112,6 +112,7 @@ void HttpServer::start_tls_send(Connection* c) {
             on_tls_error(c);
             return;
         }
+        c->out_taken += c->out.size();
         c->out.clear();
     }
     if (c->send_op.in_flight) {

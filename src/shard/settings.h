@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "server/options.h"
 
@@ -18,7 +19,12 @@ class ServerContext;  // built by the app from server.tls; opaque to the shard
 namespace rg::shard {
 
 struct Settings {
-    uint64_t generation = 0;
+    uint64_t generation = 0;  // the config version: 1 at start, +1 per applied reload
+    // Where the config came from (/health/detailed): its file, the file's SHA-256 (hex) and
+    // when it was loaded (unix ms).
+    std::string config_path;
+    std::string config_sha256;
+    uint64_t loaded_at_unix_ms = 0;
     std::shared_ptr<const server::Options> server;
     std::shared_ptr<const proxy::Config> proxy;  // null when no provider is configured
     // Certificate and key of server.tls, loaded on the control thread when these settings
