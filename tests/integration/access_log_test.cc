@@ -2,8 +2,11 @@
 // with the fields an operator needs and no secret (client keys and provider keys appear by
 // name and id only).
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
 
 #include <chrono>
+#include <cstdio>
 #include <string>
 #include <thread>
 
@@ -18,13 +21,14 @@ std::string post(const std::string& body, const std::string& headers) {
            headers + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
-// The line of `file` carrying request id `id`, waiting for the writer thread (it drains
+// The access line of `file` carrying request id `id`, waiting for the writer thread (it drains
 // every 10 ms) up to a deadline.
 std::string line_for(const std::string& file, const std::string& id) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (std::chrono::steady_clock::now() < deadline) {
         std::string text = read_file(file);
-        size_t p = text.find("\"request_id\":\"" + id + "\"");
+        // The access line (an audit line may carry the same request id).
+        size_t p = text.find("\"type\":\"access\",\"request_id\":\"" + id + "\"");
         if (p != std::string::npos) {
             size_t start = text.rfind('\n', p);
             start = start == std::string::npos ? 0 : start + 1;
@@ -106,6 +110,120 @@ TEST(AccessLog, OneJsonLinePerRequestWithNamesNotSecrets) {
     std::string all = read_file(file) + gw.log();
     EXPECT_FALSE(has(all, "sk-provider-secret"));
     EXPECT_FALSE(has(all, "ck-team-a-secret"));
+}
+
+// The number after `"field":` in a JSON line, -1 when absent.
+long long number(const std::string& line, const std::string& field) {
+    size_t p = line.find("\"" + field + "\":");
+    return p == std::string::npos ? -1 : std::atoll(line.c_str() + p + field.size() + 3);
+}
+
+std::string gateway_yaml(int mock_port, const std::string& file, const std::string& clients) {
+    std::string yaml = server_config(1, "") +
+                       "providers:\n"
+                       "  - {name: mock, type: openai, base_url: \"http://127.0.0.1:" +
+                       std::to_string(mock_port) +
+                       "/v1\", keys: [{id: k1, key: sk-provider-secret}]}\n" + clients;
+    size_t at = yaml.find("access_log: stderr");
+    yaml.replace(at, 18, "access_log: \"" + file + "\"");
+    return yaml;
+}
+
+TEST(AccessLog, BytesOutIsWhatTheClientGotAndTtftTheFirstAnswerByte) {
+    MockUpstream mock({"--tokens", "3"});
+    ASSERT_TRUE(mock.started());
+    TempDir logs;
+    std::string file = logs.file("access.log");
+    Gateway gw(gateway_yaml(mock.port(), file, ""));
+    ASSERT_TRUE(gw.started()) << gw.log();
+    // Connection: close, so every byte the gateway sends for the request is read to EOF.
+    auto raw = [&](const std::string& body, const std::string& id) {
+        HttpClient c;
+        EXPECT_TRUE(c.connect(gw.port()));
+        EXPECT_TRUE(c.send(post(body, "Connection: close\r\nx-request-id: " + id + "\r\n")));
+        EXPECT_TRUE(c.wait_closed(5000));
+        return c.pending();
+    };
+    std::string plain = raw(
+        "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "plain-1");
+    std::string streamed =
+        raw("{\"model\":\"gpt-4o~tokens=5~delay=10~first_delay=200\",\"stream\":true,"
+            "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+            "stream-1");
+    ASSERT_EQ(plain.rfind("HTTP/1.1 200", 0), 0u) << plain;
+    ASSERT_TRUE(has(streamed, "data: [DONE]")) << streamed;
+
+    std::string line = line_for(file, "plain-1");
+    ASSERT_FALSE(line.empty()) << read_file(file);
+    EXPECT_EQ(number(line, "bytes_out"), static_cast<long long>(plain.size())) << line;
+    EXPECT_GT(number(line, "ttft_us"), 0) << line;
+    EXPECT_LE(number(line, "ttft_us"), number(line, "duration_us")) << line;
+
+    line = line_for(file, "stream-1");
+    ASSERT_FALSE(line.empty()) << read_file(file);
+    EXPECT_EQ(number(line, "bytes_out"), static_cast<long long>(streamed.size())) << line;
+    // The head waits for the first content, which the mock sends after 200 ms.
+    EXPECT_GE(number(line, "ttft_us"), 200000) << line;
+    EXPECT_LT(number(line, "ttft_us"), number(line, "duration_us")) << line;
+    // The served model (a glob target keeps the asked name, mock directives included).
+    EXPECT_TRUE(has(line, "\"model_served\":\"gpt-4o~tokens=5~delay=10~first_delay=200\"")) << line;
+    EXPECT_TRUE(has(line, "\"stream\":true")) << line;
+}
+
+// Issue 6: a client that reads half a paced stream and leaves is billed for what the
+// upstream produced until then (output counted from the deltas, input from the estimate):
+// its tokens show in the access log and count against its daily token quota.
+TEST(AccessLog, AClientLeavingMidStreamIsBilledForWhatWasProduced) {
+    MockUpstream mock({"--tokens", "3"});
+    ASSERT_TRUE(mock.started());
+    TempDir logs;
+    std::string file = logs.file("access.log");
+    Gateway gw(gateway_yaml(mock.port(), file,
+                            "client_keys: [{name: team-a, key: ck-a, quota: {tokens_per_day: "
+                            "25}}]\n"));
+    ASSERT_TRUE(gw.started()) << gw.log();
+    // 40 tokens, one per 25 ms: a second to produce; the client leaves after tok10.
+    std::string body =
+        "{\"model\":\"gpt-4o~tokens=40~delay=25\",\"stream\":true,\"messages\":[{\"role\":"
+        "\"user\",\"content\":\"hi\"}]}";
+    {
+        HttpClient c;
+        ASSERT_TRUE(c.connect(gw.port()));
+        ASSERT_TRUE(c.send(post(body, "Authorization: Bearer ck-a\r\nx-request-id: half-1\r\n")));
+        std::string got;
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (!has(got, "\" tok10\"") && std::chrono::steady_clock::now() < deadline) {
+            pollfd p{c.fd(), POLLIN, 0};
+            if (poll(&p, 1, 100) == 1) {
+                char buf[4096];
+                ssize_t n = recv(c.fd(), buf, sizeof(buf), 0);
+                ASSERT_GT(n, 0);
+                got.append(buf, static_cast<size_t>(n));
+            }
+        }
+        ASSERT_TRUE(has(got, "\" tok10\"")) << got;
+        ASSERT_FALSE(has(got, "[DONE]"));
+    }  // closed here, mid-stream
+    std::string line = line_for(file, "half-1");
+    ASSERT_FALSE(line.empty()) << read_file(file);
+    EXPECT_TRUE(has(line, "\"error\":\"client_gone\"")) << line;
+    long long output = number(line, "tokens_output");
+    EXPECT_GE(output, 10) << line;  // what the client saw at least,
+    EXPECT_LE(output, 20) << line;  // and far from the 40 never produced
+    long long input = number(line, "tokens_input");
+    EXPECT_GT(input, 0) << line;
+    std::printf("dropped stream billed: %s\n", line.c_str());
+    ASSERT_GT(input + output + input, 25) << "the test needs the billed tokens to matter";
+    // Billed: what is left of 25 tokens no longer admits another estimate of `input`.
+    Response next;
+    {
+        HttpClient c;
+        ASSERT_TRUE(c.connect(gw.port()));
+        ASSERT_TRUE(c.send(post(body, "Authorization: Bearer ck-a\r\n")));
+        ASSERT_TRUE(c.read_response(&next, 5000));
+    }
+    EXPECT_EQ(next.status, 429) << next.body;
+    EXPECT_TRUE(has(next.body, "tokens_per_day")) << next.body;
 }
 
 }  // namespace
