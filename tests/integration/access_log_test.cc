@@ -226,5 +226,49 @@ TEST(AccessLog, AClientLeavingMidStreamIsBilledForWhatWasProduced) {
     EXPECT_TRUE(has(next.body, "tokens_per_day")) << next.body;
 }
 
+// The same for a translated stream (an Anthropic client, an OpenAI upstream): the deltas
+// counted are the upstream's, read beside the translator.
+TEST(AccessLog, AClientLeavingATranslatedStreamIsBilledForWhatWasProduced) {
+    MockUpstream mock({"--tokens", "3"});
+    ASSERT_TRUE(mock.started());
+    TempDir logs;
+    std::string file = logs.file("access.log");
+    Gateway gw(gateway_yaml(mock.port(), file, "client_keys: [{name: team-b, key: ck-b}]\n"));
+    ASSERT_TRUE(gw.started()) << gw.log();
+    std::string body =
+        "{\"model\":\"gpt-4o~tokens=40~delay=25\",\"max_tokens\":100,\"stream\":true,"
+        "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    {
+        HttpClient c;
+        ASSERT_TRUE(c.connect(gw.port()));
+        ASSERT_TRUE(
+            c.send("POST /v1/messages HTTP/1.1\r\nHost: gw\r\nContent-Type: "
+                   "application/json\r\nx-api-key: ck-b\r\nanthropic-version: "
+                   "2023-06-01\r\nx-request-id: half-2\r\nContent-Length: " +
+                   std::to_string(body.size()) + "\r\n\r\n" + body));
+        std::string got;
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (!has(got, "\" tok10\"") && std::chrono::steady_clock::now() < deadline) {
+            pollfd p{c.fd(), POLLIN, 0};
+            if (poll(&p, 1, 100) == 1) {
+                char buf[4096];
+                ssize_t n = recv(c.fd(), buf, sizeof(buf), 0);
+                ASSERT_GT(n, 0);
+                got.append(buf, static_cast<size_t>(n));
+            }
+        }
+        ASSERT_TRUE(has(got, "\" tok10\"")) << got;
+        ASSERT_TRUE(has(got, "content_block_delta")) << got;  // translated to Anthropic events
+        ASSERT_FALSE(has(got, "message_stop"));
+    }
+    std::string line = line_for(file, "half-2");
+    ASSERT_FALSE(line.empty()) << read_file(file);
+    EXPECT_TRUE(has(line, "\"error\":\"client_gone\"")) << line;
+    EXPECT_TRUE(has(line, "\"format\":\"anthropic\"")) << line;
+    EXPECT_GE(number(line, "tokens_output"), 10) << line;
+    EXPECT_LE(number(line, "tokens_output"), 20) << line;
+    EXPECT_GT(number(line, "tokens_input"), 0) << line;
+}
+
 }  // namespace
 }  // namespace rg::test
