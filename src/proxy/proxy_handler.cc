@@ -95,6 +95,7 @@ Exchange* ProxyHandler::acquire_exchange(server::Connection* c) {
     x->status = 0;
     x->final_status = 0;
     x->start_us = 0;
+    x->start_mono_us = 0;
     x->admin = 0;
     x->rechunk = x->client_chunked = x->preflight = false;
     x->plan_count = x->plan_pos = x->attempts = x->waits = 0;
@@ -334,7 +335,7 @@ void ProxyHandler::answer_local(Exchange* x, int status, std::string_view conten
                                 std::span<const http::Header> extra) {
     close = close || x->close;
     x->final_status = status;
-    if (x->ttft_us == 0) {
+    if (x->ttft_us == 0 && x->start_mono_us != 0) {  // admin exchanges have no start
         x->ttft_us = monotonic_ns() / 1000 - x->start_mono_us;
     }
     http::Header headers[16];  // x-request-id, 4 extra, 8 CORS
