@@ -246,8 +246,10 @@ bool LogWriter::drain_all() {
         });
         bump(access_written_, a);
         bump(audit_written_, b);
-        // A ring a quarter full after one interval: go round again without sleeping.
-        busy = busy || a >= p->access_.capacity() / 4 || b >= p->audit_.capacity() / 4;
+        // A ring a quarter full after one interval: go round again without sleeping. (At
+        // least one record: the 2-slot ring of a disabled access log must not spin.)
+        busy = busy || (a > 0 && a >= p->access_.capacity() / 4) ||
+               (b > 0 && b >= p->audit_.capacity() / 4);
     }
     write_out(access_);
     if (separate_audit_) {

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <time.h>
+
+#include <chrono>
 #include <cstdio>
 #include <string>
 #include <thread>
@@ -287,6 +290,45 @@ TEST(LogWriter, PublishesWrittenAndDroppedCountsAsMetrics) {
               std::string::npos);
     EXPECT_NE(text.find("ringgate_log_records_dropped_total{log=\"audit\"} 0\n"),
               std::string::npos);
+}
+
+}  // namespace
+}  // namespace rg::observe
+
+namespace rg::observe {
+namespace {
+
+double process_cpu_ms() {
+    timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+TEST(LogWriter, AccessLogOffIgnoresAccessRecordsKeepsAuditAndIdles) {
+    test::TempDir dir;
+    LogWriterOptions o;
+    o.access_path = "off";
+    o.audit_path = dir.file("audit.log");
+    LogWriter writer(o);
+    LogProducer& p = writer.add_producer();
+    ASSERT_TRUE(writer.start());
+    EXPECT_FALSE(p.push(record("r1")));
+    EXPECT_EQ(p.access_dropped(), 0u);  // ignored, not dropped
+    AuditRecord audit;
+    audit.event = AuditEvent::config_reload;
+    ASSERT_TRUE(p.push(audit));
+    writer.flush();
+    EXPECT_EQ(test::read_lines(dir.file("audit.log")).size(), 1u);
+    // The writer sleeps between passes: over 300 ms the process uses far less than 300 ms
+    // of CPU (a writer spinning on its tiny access ring would use all of it).
+    double before = process_cpu_ms();
+    auto start = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(300)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));  // measuring, not syncing
+    }
+    EXPECT_LT(process_cpu_ms() - before, 100.0);
+    writer.stop();
+    EXPECT_EQ(writer.access_written(), 0u);
 }
 
 }  // namespace
