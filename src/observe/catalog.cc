@@ -11,12 +11,13 @@ constexpr const char* provider_reason[] = {"provider", "reason"};
 constexpr const char* key_state_labels[] = {"provider", "key", "state"};
 constexpr const char* provider_key[] = {"provider", "key"};
 constexpr const char* client_limit[] = {"client", "limit"};
-constexpr const char* provider_state[] = {"provider", "state"};
-constexpr const char* tls_labels[] = {"side", "result"};
-constexpr const char* kind[] = {"kind"};
-constexpr const char* result[] = {"result"};
+constexpr const char* state[] = {"state"};
 constexpr const char* build_labels[] = {"version", "revision"};
 constexpr const char* log_labels[] = {"log"};
+constexpr const char* client[] = {"client"};
+constexpr const char* client_kind[] = {"client", "kind"};
+constexpr const char* key_status[] = {"provider", "key", "status_class"};
+constexpr const char* key_kind[] = {"provider", "key", "kind"};
 
 using T = MetricType;
 
@@ -38,7 +39,10 @@ const MetricFamily catalog[static_cast<size_t>(Metric::count_)] = {
      "Time from sending an upstream request to the "
      "first content of its answer.",
      T::histogram, provider_model, 6, latency_buckets},
-    {"ringgate_tokens_total", "Tokens reported by upstreams, by kind.", T::counter, token_labels},
+    {"ringgate_tokens_total",
+     "Tokens reported by upstreams, by kind (input, cached, cache_creation, output, "
+     "reasoning), provider and model served.",
+     T::counter, token_labels},
     {"ringgate_cost_usd_total", "Estimated cost of answered requests from the pricing table.",
      T::counter, provider_model, 9},
     {"ringgate_upstream_retries_total",
@@ -59,19 +63,9 @@ const MetricFamily catalog[static_cast<size_t>(Metric::count_)] = {
      "Requests refused by a client rate limit, quota or "
      "budget.",
      T::counter, client_limit},
-    {"ringgate_connections_active", "Downstream connections open now.", T::gauge, {}},
     {"ringgate_streams_active", "Streamed answers in progress now.", T::gauge, {}},
-    {"ringgate_upstream_pool_connections", "Upstream connections in pools, idle or busy.", T::gauge,
-     provider_state},
-    {"ringgate_tls_handshakes_total", "TLS handshakes by side and result.", T::counter, tls_labels},
-    {"ringgate_recv_buffers_exhausted_total",
-     "Receives that found the provided-buffer ring "
-     "empty and were re-armed.",
-     T::counter,
-     {}},
-    {"ringgate_http_parse_errors_total", "Requests rejected by the HTTP parser, by kind.",
-     T::counter, kind},
-    {"ringgate_config_reloads_total", "Config reloads, applied or refused.", T::counter, result},
+    {"ringgate_upstream_pool_connections",
+     "Upstream connections: idle in keep-alive pools or busy with a request.", T::gauge, state},
     {"ringgate_build_info", "Build information (always 1).", T::gauge, build_labels},
     {"ringgate_log_records_dropped_total",
      "Access and audit records dropped because a "
@@ -79,6 +73,18 @@ const MetricFamily catalog[static_cast<size_t>(Metric::count_)] = {
      T::counter, log_labels},
     {"ringgate_log_records_written_total", "Access and audit records written.", T::counter,
      log_labels},
+    {"ringgate_client_requests_total", "Requests answered per client key (configured name).",
+     T::counter, client},
+    {"ringgate_client_tokens_total", "Tokens billed per client key, by kind.", T::counter,
+     client_kind},
+    {"ringgate_client_cost_usd_total", "Estimated cost per client key from the pricing table.",
+     T::counter, client, 9},
+    {"ringgate_upstream_key_requests_total",
+     "Upstream attempts per provider key (configured id), by status class of the answer "
+     "(other: no answer).",
+     T::counter, key_status},
+    {"ringgate_upstream_key_tokens_total", "Tokens reported per provider key, by kind.", T::counter,
+     key_kind},
 };
 
 }  // namespace rg::observe

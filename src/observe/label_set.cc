@@ -63,6 +63,11 @@ std::string_view LabelSet::canonical(std::string_view v) const {
     return s != nullptr ? std::string_view(*s) : other;
 }
 
+uint32_t LabelSet::index(std::string_view v) const {
+    const std::string* s = find(v);
+    return s != nullptr ? static_cast<uint32_t>(s - values_.data()) : static_cast<uint32_t>(size());
+}
+
 std::string_view status_class(uint32_t status) {
     static constexpr std::string_view classes[] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
     if (status < 100 || status > 599) {

@@ -29,6 +29,12 @@ class LabelSet {
     std::string_view canonical(std::string_view v) const;
     bool contains(std::string_view v) const { return find(v) != nullptr; }
     size_t size() const { return values_.size(); }
+    // Dense position of `v` in the set (insertion order, duplicates dropped), or size()
+    // for "other": an index for per-value arrays. value(size()) is "other".
+    uint32_t index(std::string_view v) const;
+    std::string_view value(uint32_t i) const {
+        return i < values_.size() ? std::string_view(values_[i]) : other;
+    }
 
   private:
     void build(std::span<const std::string_view> values);

@@ -40,7 +40,7 @@ TEST(Catalog, LatencyHistogramsRenderInSeconds) {
               std::string::npos);
     EXPECT_NE(text.find("ringgate_build_info{version=\"0.1.0\",revision=\"abc123\"} 1\n"),
               std::string::npos);
-    EXPECT_NE(text.find("\nringgate_connections_active 0\n"), std::string::npos);
+    EXPECT_NE(text.find("\nringgate_streams_active 0\n"), std::string::npos);
 }
 
 }  // namespace

@@ -33,6 +33,17 @@ TEST(LabelSet, UnknownValuesCollapseIntoOther) {
     EXPECT_FALSE(set.contains("x"));
 }
 
+TEST(LabelSet, IndexIsDenseInInsertionOrderWithOtherLast) {
+    std::vector<std::string> models = {"b", "a", "b", "c"};
+    LabelSet set(models);
+    EXPECT_EQ(set.index("b"), 0u);
+    EXPECT_EQ(set.index("a"), 1u);
+    EXPECT_EQ(set.index("c"), 2u);
+    EXPECT_EQ(set.index("zzz"), 3u);
+    EXPECT_EQ(set.value(1), "a");
+    EXPECT_EQ(set.value(set.index("zzz")), "other");
+}
+
 TEST(LabelSet, EmptySetSaysOther) {
     LabelSet set;
     EXPECT_EQ(set.canonical("anything"), "other");
