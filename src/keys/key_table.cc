@@ -26,6 +26,7 @@ struct alignas(64) StatsLine {
     std::atomic<int64_t> remaining_tokens{-1};
     std::atomic<uint64_t> reset_at_ms{0};
     std::atomic<uint64_t> errors[failure_class_count] = {};
+    std::atomic<uint64_t> cooldowns{0};  // times the key went (or stayed longer) cooling
 };
 
 struct KeyTable::Slot {
@@ -154,6 +155,7 @@ void KeyTable::carry_over(const KeyTable& previous) {
             for (size_t c = 0; c < failure_class_count; ++c) {
                 to.stats.errors[c].store(from.stats.errors[c].load(relaxed), relaxed);
             }
+            to.stats.cooldowns.store(from.stats.cooldowns.load(relaxed), relaxed);
         }
     }
 }
@@ -305,6 +307,7 @@ Transition KeyTable::on_rate_limited(Slot& s, uint32_t p, uint32_t k, uint64_t r
         }
         if (replace_word(s, w, HealthWord::make(KeyState::cooling, false, until), now_ms, &t)) {
             s.health.rate_limit_streak.fetch_add(1, relaxed);
+            s.stats.cooldowns.fetch_add(1, relaxed);
             return t;
         }
     }
@@ -426,6 +429,7 @@ KeyTable::KeySnapshot KeyTable::snapshot(uint32_t p, uint32_t k) const {
     for (size_t c = 0; c < failure_class_count; ++c) {
         out.errors[c] = s.stats.errors[c].load(relaxed);
     }
+    out.cooldowns = s.stats.cooldowns.load(relaxed);
     return out;
 }
 

@@ -123,6 +123,7 @@ class KeyTable {
         uint32_t consecutive_failures;
         int64_t remaining_requests, remaining_tokens;
         uint64_t errors[failure_class_count];
+        uint64_t cooldowns;  // times put in (or kept longer in) cooling by a 429
     };
     KeySnapshot snapshot(uint32_t p, uint32_t k) const;
 
