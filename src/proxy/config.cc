@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "json/json_string.h"
+#include "proxy/proxy_metrics.h"
 
 namespace rg::proxy {
 namespace {
@@ -179,6 +180,7 @@ Result<std::shared_ptr<const Config>> build_config(
     if (server.has_cors) {
         config->cors = std::make_unique<Cors>(server.cors);
     }
+    config->metrics = build_metrics_config(*config);
     return std::shared_ptr<const Config>(std::move(config));
 }
 

@@ -23,6 +23,8 @@
 
 namespace rg::proxy {
 
+struct MetricsConfig;  // proxy_metrics.h
+
 struct ProviderRuntime {
     const keys::ProviderOptions* options = nullptr;  // points into the snapshot
     uint32_t origin = 0;                             // index into Config::origins
@@ -79,8 +81,9 @@ struct Config {
     // Client keys (hashed), their limits' shared state and model prices.
     std::shared_ptr<const limits::ClientKeyTable> clients;
     limits::Pricing pricing;
-    std::unique_ptr<Cors> cors;            // null unless server.cors is set
-    std::shared_ptr<const void> snapshot;  // keeps the options the pointers refer to alive
+    std::unique_ptr<Cors> cors;                    // null unless server.cors is set
+    std::shared_ptr<const MetricsConfig> metrics;  // label values for this snapshot
+    std::shared_ptr<const void> snapshot;          // keeps the options the pointers refer to alive
 };
 
 // Builds the proxy config; resolves provider hosts (blocking getaddrinfo: control thread

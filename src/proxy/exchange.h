@@ -177,6 +177,12 @@ struct Exchange final : upstream::Observer {
     char fail_content_type[64] = {0};
     uint8_t fail_content_type_len = 0;
     uint64_t fail_retry_after_ms = 0;
+    // Metrics (proxy_metrics.cc): the current attempt's plan group and served model as an
+    // index into the snapshot's metrics vocabulary; whether the answer counts as an active
+    // stream.
+    uint8_t metric_group = 0;
+    uint32_t metric_served = 0;
+    bool metric_stream = false;
     char request_id[128] = {0};
     uint8_t request_id_len = 0;
     shard::TimerNode timer;

@@ -296,6 +296,7 @@ void ProxyHandler::launch(Exchange* x, const Candidate& c, uint32_t key) {
     if (c.group > 0) {
         ++stats_.fallbacks;
     }
+    metrics_.on_launch(x, c);
     x->provider = c.provider;
     x->served_model = c.model;
     x->key = static_cast<uint16_t>(key);
@@ -504,6 +505,7 @@ void ProxyHandler::mirror_load(const Config* cfg, uint32_t p, uint32_t k) {
 }
 
 void ProxyHandler::transport_failed(Exchange* x, keys::TransportFailure f, const char* reason) {
+    metrics_.on_transport_failure(x);
     attempt_failed(x, keys::classify_transport(f), reason);
 }
 

@@ -45,13 +45,15 @@ bool is_generation(Route r) {
 }  // namespace
 
 ProxyHandler::ProxyHandler(shard::Shard& shard, server::HttpServer& server,
-                           observe::LogProducer* access_log, WorkerBoard* board)
+                           observe::LogProducer* access_log, WorkerBoard* board,
+                           observe::WorkerMetrics* metrics)
     : shard_(shard),
       server_(server),
       pool_(shard, idle_upstream_max, idle_upstream_timeout_ms),
       selector_(shard.index()),
       access_log_(access_log),
-      board_(board) {
+      board_(board),
+      metrics_(metrics) {
     // Read once at start (never on the request path); an unset variable turns /admin/ off.
     if (const char* key = std::getenv("RINGGATE_ADMIN_KEY")) {
         admin_key_ = key;
@@ -67,6 +69,11 @@ void ProxyHandler::on_settings(const std::shared_ptr<const shard::Settings>& set
         config_ = fresh;
         // The previous snapshot stays while exchanges use it; an unused one goes now.
         std::erase_if(configs_, [](const ConfigUse& u) { return u.users == 0; });
+        std::vector<const Config*> in_use{fresh};
+        for (const ConfigUse& u : configs_) {
+            in_use.push_back(u.config.get());
+        }
+        metrics_.keep(in_use);
         if (fresh != nullptr) {
             configs_.push_back(ConfigUse{settings_->proxy, 0});
         }
@@ -109,6 +116,7 @@ Exchange* ProxyHandler::acquire_exchange(server::Connection* c) {
     x->decoded.clear();
     x->fail_body.clear();
     x->client = nullptr;
+    x->scan.has_model = false;
     x->auth_refused = x->admitted = x->usage_known = false;
     x->key_source = 0;
     x->output_estimate = 0;
@@ -141,6 +149,7 @@ void ProxyHandler::release_exchange(Exchange* x) {
     }
     settle_limits(x);
     log_access(x);
+    metrics_.on_exchange_end(x);
     drop_config(x);
     --active_;
     if (x->counted_stream) {
@@ -537,6 +546,7 @@ void ProxyHandler::on_head(Exchange* x) {
     }
     int status = resp.status();
     x->status = status;
+    metrics_.on_head(x);
     x->decoded.clear();
     x->held.clear();
     if (status >= 200 && status < 300) {
@@ -693,6 +703,7 @@ bool ProxyHandler::holding_done(Exchange* x) {
 }
 
 void ProxyHandler::commit(Exchange* x) {
+    metrics_.on_commit(x);
     http::ResponseParser& resp = x->response;
     if (!x->stream) {
         resp.set_body_sink(nullptr, 0);
@@ -971,11 +982,11 @@ void ProxyHandler::before_submit() {
     s.upstream_timeouts_total.set(stats_.upstream_timeouts);
     s.client_aborts_total.set(stats_.client_aborts);
     s.upstream_attempts_total.set(stats_.attempts);
-    s.upstream_retries_total.set(stats_.retries);
     s.upstream_fallback_attempts_total.set(stats_.fallbacks);
     s.upstream_no_key_total.set(stats_.no_key);
     s.client_auth_failures_total.set(stats_.auth_failures);
     s.client_limited_total.set(stats_.limited);
+    metrics_.publish_pool(p);
 }
 
 // --- Exchange observer ----------------------------------------------------------------

@@ -18,6 +18,7 @@
 #include "proxy/config.h"
 #include "proxy/error_body.h"
 #include "proxy/exchange.h"
+#include "proxy/proxy_metrics.h"
 #include "proxy/request_id.h"
 #include "proxy/worker_board.h"
 #include "server/http_server.h"
@@ -48,8 +49,10 @@ class ProxyHandler final : public server::RequestHandler {
   public:
     // `access_log` (may be null): this shard's producer of the access and audit log.
     // `board` (may be null): where this shard mirrors its numbers for /health/detailed.
+    // `metrics` (may be null): this shard's block of the metrics registry.
     ProxyHandler(shard::Shard& shard, server::HttpServer& server,
-                 observe::LogProducer* access_log = nullptr, WorkerBoard* board = nullptr);
+                 observe::LogProducer* access_log = nullptr, WorkerBoard* board = nullptr,
+                 observe::WorkerMetrics* metrics = nullptr);
     ~ProxyHandler() override;
 
     bool on_request(server::Connection* c, const http::RequestHead& head) override;
@@ -160,6 +163,7 @@ class ProxyHandler final : public server::RequestHandler {
     WorkerBoard* board_ = nullptr;
     uint32_t active_ = 0;             // exchanges in progress
     uint32_t streams_ = 0;            // streamed answers committed and flowing
+    ProxyMetrics metrics_;
     http::RequestHead scratch_head_;  // rebuilt per upstream request; avoids a 4 KiB alloc
     ByteBuffer scratch_;              // rewritten bodies and error bodies, reused
 };

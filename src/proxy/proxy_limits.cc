@@ -95,6 +95,7 @@ bool ProxyHandler::admit(Exchange* x, std::string_view public_model) {
 
 void ProxyHandler::refuse_limited(Exchange* x, const limits::Admission& a) {
     ++stats_.limited;
+    metrics_.on_limited(x, a.limit);
     limits::RateLimitHeaders h = limits::rate_limit_headers(a);
     char text[4][24];
     http::Header headers[4];
