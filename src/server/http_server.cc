@@ -32,7 +32,7 @@ bool has_single_host(const http::RequestHead& head) {
 }
 
 void count_status(ServerStats* stats, int status) {
-    stats->requests_total.inc();
+    stats->http_requests_total.inc();
     if (status >= 200 && status < 300) {
         stats->responses_2xx_total.inc();
     } else if (status >= 400 && status < 500) {

@@ -11,6 +11,7 @@
 #include "http/request_head.h"
 #include "http/request_parser.h"
 #include "io/operation.h"
+#include "observe/registry.h"
 #include "server/connection.h"
 #include "server/options.h"
 #include "server/request_handler.h"
@@ -27,12 +28,13 @@ struct ListenerSpec {
     bool admin = false;
 };
 
-// What the admin listener needs to render /metrics: every shard's stats.
+// What the admin listener needs to render /metrics: every shard's stats, and the labelled
+// families of the registry (observe/catalog.h), whose names the stats do not repeat.
 struct MetricsSources {
     std::vector<const ServerStats*> shards;
     const ControlStats* control = nullptr;
-    const char* version = "";
     uint64_t (*config_generation)() = nullptr;
+    observe::Registry* registry = nullptr;  // rendered by the admin shard only
 };
 
 class HttpServer final : public shard::Service {

@@ -1,5 +1,6 @@
-// /metrics on the admin listener: every shard's counters summed, Prometheus text format
-// 0.0.4. Runs on shard 0 and reads other shards' counters with relaxed atomic loads.
+// /metrics on the admin listener: every shard's counters summed, then the registry's
+// labelled families, Prometheus text format 0.0.4. Runs on shard 0 and reads other shards'
+// counters and metric blocks with relaxed atomic loads.
 #include <cinttypes>
 #include <cstdio>
 
@@ -68,13 +69,9 @@ void HttpServer::write_metrics(Connection* c, bool close) {
                       metrics_->config_generation());
     }
     append_metric(body, "workers", "gauge", "Worker shards.", shards.size());
-    char info[256];
-    int n =
-        std::snprintf(info, sizeof(info),
-                      "# HELP ringgate_build_info Build information.\n# TYPE ringgate_build_info "
-                      "gauge\nringgate_build_info{version=\"%s\"} 1\n",
-                      metrics_->version);
-    body.append(info, static_cast<size_t>(n));
+    if (metrics_->registry != nullptr) {
+        metrics_->registry->render(body);
+    }
     http::write_response(c->out, 200, "text/plain; version=0.0.4; charset=utf-8", body.view(),
                          close);
 }

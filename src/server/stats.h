@@ -32,7 +32,8 @@ class Counter {
       "Downstream connections closed at accept: connection cap reached or draining.")         \
     X(connections_closed_total, counter, "Downstream connections closed.")                    \
     X(connections_active, gauge, "Downstream connections open now.")                          \
-    X(requests_total, counter, "HTTP requests answered (all routes, all statuses).")          \
+    X(http_requests_total, counter,                                                           \
+      "HTTP requests answered (all routes, the built-in ones included, all statuses).")       \
     X(responses_2xx_total, counter, "Responses with a 2xx status.")                           \
     X(responses_4xx_total, counter, "Responses with a 4xx status.")                           \
     X(responses_5xx_total, counter, "Responses with a 5xx status.")                           \
@@ -67,7 +68,6 @@ class Counter {
     X(upstream_timeouts_total, counter, "Proxied requests that hit an upstream timeout.")     \
     X(client_aborts_total, counter, "Proxied requests whose client went away mid-answer.")    \
     X(upstream_attempts_total, counter, "Upstream attempts (first tries and retries).")       \
-    X(upstream_retries_total, counter, "Upstream attempts after a request's first.")          \
     X(upstream_fallback_attempts_total, counter,                                              \
       "Upstream attempts on a fallback model of the one asked.")                              \
     X(upstream_no_key_total, counter,                                                         \
