@@ -20,11 +20,16 @@
 #include "base/log.h"
 #include "io/probe.h"
 #include "io/socket.h"
+#include "observe/catalog.h"
+#include "observe/log_stats.h"
 #include "proxy/config.h"
 #include "proxy/proxy_handler.h"
 
 #ifndef RG_VERSION
 #define RG_VERSION "unknown"
+#endif
+#ifndef RG_REVISION
+#define RG_REVISION "unknown"
 #endif
 
 namespace rg::app {
@@ -318,8 +323,13 @@ bool Gateway::start_shards() {
         metrics_.shards.push_back(stats_.back().get());
     }
     metrics_.control = &control_stats_;
-    metrics_.version = RG_VERSION;
     metrics_.config_generation = &current_generation;
+    registry_ = std::make_unique<observe::Registry>(observe::catalog_families());
+    metrics_.registry = registry_.get();
+    control_metrics_ = &registry_->add_block();
+    std::string_view build[] = {RG_VERSION, RG_REVISION};
+    control_metrics_->set(
+        control_metrics_->gauge(observe::family(observe::Metric::build_info), build), 1);
     observe::LogWriterOptions log_options;
     log_options.access_path = snapshot_->logging.access_log;
     // 1024 records per worker: a 10 ms writer pass drains 100k requests/s per worker; a
@@ -346,10 +356,12 @@ bool Gateway::start_shards() {
         observe::LogProducer* log = access_log_ != nullptr ? &access_log_->add_producer() : nullptr;
         const server::MetricsSources* metrics = &metrics_;
         proxy::WorkerBoard* board = board_.get();
+        observe::WorkerMetrics* block = &registry_->add_block();
         auto started = shards_.back()->start(
-            settings, [fds, count, stats, metrics, log, board](shard::Shard& s) {
+            settings, [fds, count, stats, metrics, log, board, block](shard::Shard& s) {
                 auto server = std::make_unique<server::HttpServer>(s, fds, count, stats, metrics);
-                server->set_handler(std::make_unique<proxy::ProxyHandler>(s, *server, log, board));
+                server->set_handler(
+                    std::make_unique<proxy::ProxyHandler>(s, *server, log, board, block));
                 return server;
             });
         if (!started.ok()) {
@@ -427,6 +439,7 @@ void Gateway::on_signal(io::Operation* op, int32_t res, uint32_t) {
 void Gateway::on_tick(io::Operation* op, int32_t, uint32_t) {
     auto* self = static_cast<Gateway*>(op->owner);
     copy_dns_counts(self->resolver_.get(), self->control_stats_);
+    self->publish_metrics();
     self->watchdog_check();
     self->arm_tick();
 }
@@ -552,6 +565,17 @@ void Gateway::begin_drain() {
     }
     ring_.submit();
     sd_notify("STOPPING=1\nSTATUS=draining");
+}
+
+void Gateway::publish_metrics() {
+    if (control_metrics_ == nullptr) {
+        return;
+    }
+    key_metrics_.publish(settings_ != nullptr ? settings_->proxy.get() : nullptr,
+                         *control_metrics_);
+    if (access_log_ != nullptr) {
+        observe::publish_log_stats(*access_log_, *control_metrics_);
+    }
 }
 
 void Gateway::watchdog_check() {

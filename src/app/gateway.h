@@ -13,6 +13,8 @@
 #include "io/operation.h"
 #include "io/ring.h"
 #include "observe/log_writer.h"
+#include "observe/registry.h"
+#include "proxy/proxy_metrics.h"
 #include "proxy/worker_board.h"
 #include "server/http_server.h"
 #include "server/stats.h"
@@ -53,6 +55,9 @@ class Gateway {
     void begin_drain();
     void post(shard::Shard& s, shard::Message m);
     void watchdog_check();
+    // Control thread: the registry's families mirrored from elsewhere (key table, log
+    // writer), on every tick, so a scrape sees them at most one tick old.
+    void publish_metrics();
 
     // Builds what the shards run on from a snapshot (the proxy's routing table and
     // resolved origins included). Null with *error set when the snapshot can not run.
@@ -78,6 +83,10 @@ class Gateway {
     std::vector<std::unique_ptr<server::ServerStats>> stats_;
     server::ControlStats control_stats_;
     server::MetricsSources metrics_;
+    // Labelled metrics (observe/catalog.h): one block per shard, one for this thread.
+    std::unique_ptr<observe::Registry> registry_;
+    observe::WorkerMetrics* control_metrics_ = nullptr;
+    proxy::KeyMetricsPublisher key_metrics_;
     std::vector<std::unique_ptr<shard::Shard>> shards_;
     std::unique_ptr<upstream::Resolver> resolver_;  // DNS re-resolution; null if it failed
 
