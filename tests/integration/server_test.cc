@@ -57,7 +57,7 @@ TEST_F(ServerTest, MetricsOnlyOnAdminListener) {
     EXPECT_EQ(http_get(port(), "/metrics").status, 404);
     Response m = http_get(gateway_->admin_port(), "/metrics");
     EXPECT_EQ(m.status, 200);
-    EXPECT_NE(m.body.find("# TYPE ringgate_requests_total counter"), std::string::npos);
+    EXPECT_NE(m.body.find("# TYPE ringgate_http_requests_total counter"), std::string::npos);
     EXPECT_NE(m.body.find("ringgate_workers 2"), std::string::npos);
 }
 

@@ -31,12 +31,25 @@ Gateway::Gateway(const std::string& config_yaml, const std::vector<std::string>&
 
 long long Gateway::metric(const std::string& name) {
     Response r = http_get(admin_port(), "/metrics");
-    std::string needle = "\n" + name + " ";
-    size_t pos = r.body.find(needle);
-    if (pos == std::string::npos) {
-        return -1;
+    // An exact series ("name" or "name{labels}"); a bare name of a labelled family sums
+    // its series.
+    bool bare = name.find('{') == std::string::npos;
+    long long sum = 0;
+    bool found = false;
+    for (size_t pos = r.body.find("\n" + name); pos != std::string::npos;
+         pos = r.body.find("\n" + name, pos + 1)) {
+        size_t end = pos + 1 + name.size();
+        if (end >= r.body.size() || (r.body[end] != ' ' && !(bare && r.body[end] == '{'))) {
+            continue;
+        }
+        size_t space = r.body.find(' ', end);
+        if (space == std::string::npos) {
+            break;
+        }
+        sum += std::atoll(r.body.c_str() + space + 1);
+        found = true;
     }
-    return std::atoll(r.body.c_str() + pos + needle.size());
+    return found ? sum : -1;
 }
 
 bool Gateway::reload(const std::string& config_yaml) {

@@ -25,7 +25,8 @@ class Gateway {
     TempDir& dir() { return dir_; }
     std::string config_path() const { return dir_.file("ringgate.yaml"); }
     std::string log() const { return read_file(dir_.file("ringgate.log")); }
-    // Value of an unlabelled metric from /metrics on the admin port, -1 if absent.
+    // Value of a series from /metrics on the admin port ("name" or "name{a=\"b\"}" as
+    // rendered); a bare name of a labelled family is the sum of its series. -1 if absent.
     long long metric(const std::string& name);
     // Rewrites the config and sends SIGHUP; waits for the RELOADING=1/READY=1 pair.
     bool reload(const std::string& config_yaml);
