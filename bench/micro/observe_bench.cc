@@ -15,6 +15,7 @@
 #include "observe/catalog.h"
 #include "observe/log_writer.h"
 #include "observe/registry.h"
+#include "observe/request_metrics.h"
 #include "observe/spsc_ring.h"
 
 namespace {
@@ -126,6 +127,118 @@ void BM_Scrape(benchmark::State& state) {
     state.counters["series"] = series;
 }
 BENCHMARK(BM_Scrape)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+
+// A config of realistic size for the request families: 5 providers x 3 keys, 50 models,
+// 20 client keys; route, format, reason and limit names as the proxy has them.
+constexpr SV bench_routes[] = {"chat_completions", "completions",        "embeddings",
+                               "responses",        "anthropic_messages", "gemini_generate"};
+constexpr SV bench_formats[] = {"openai", "anthropic", "gemini"};
+constexpr SV bench_reasons[] = {"rate_limited", "auth", "server", "transport", "timeout"};
+constexpr SV bench_limits[] = {"none", "requests_per_second", "tokens_per_minute"};
+
+std::shared_ptr<rg::observe::MetricsVocabulary> bench_vocabulary() {
+    auto v = std::make_shared<rg::observe::MetricsVocabulary>();
+    v->routes = bench_routes;
+    v->formats = bench_formats;
+    v->reasons = bench_reasons;
+    v->limits = bench_limits;
+    for (uint32_t p = 0; p < 5; ++p) {
+        v->providers.push_back("provider-" + std::to_string(p));
+        v->key_base.push_back(static_cast<uint32_t>(v->key_ids.size()));
+        for (uint32_t k = 0; k < 3; ++k) {
+            v->key_ids.push_back("key-" + std::to_string(k));
+            v->key_provider.push_back(p);
+        }
+    }
+    for (uint32_t c = 0; c < 20; ++c) {
+        v->clients.push_back("team-" + std::to_string(c));
+    }
+    std::vector<std::string> models;
+    for (uint32_t m = 0; m < 50; ++m) {
+        models.push_back("model-" + std::to_string(m));
+    }
+    v->models = rg::observe::LabelSet(std::span<const std::string>(models));
+    return v;
+}
+
+rg::observe::RequestSample bench_sample(uint32_t i) {
+    rg::observe::RequestSample s;
+    s.route = i % 2 == 0 ? 0 : 4;
+    s.format = i % 2 == 0 ? 0 : 1;
+    s.status = i % 16 == 0 ? 429 : 200;
+    s.provider = i % 5;
+    s.model = i % 50;
+    s.served_model = s.model;
+    s.key = s.provider * 3 + i % 3;
+    s.client = i % 20;
+    s.duration_us = 1000 + i * 37 % 2'000'000;
+    s.usage_known = s.status == 200;
+    s.tokens[0] = 1200;
+    s.tokens[1] = 200;
+    s.tokens[3] = 340;
+    s.cost_nano_usd = 6'400'000;
+    return s;
+}
+
+// Everything a worker records for one streamed request with one attempt (ids resolved:
+// the series exist), cycling over 64 label combinations: the request with its tokens and
+// cost (model, key and client families), the attempt's status and upstream latency, its
+// time to first token.
+void BM_RecordRequest(benchmark::State& state) {
+    Registry r(rg::observe::catalog_families());
+    WorkerMetrics& w = r.add_block();
+    rg::observe::RequestMetrics m(w, bench_vocabulary());
+    rg::observe::RequestSample samples[64];
+    for (uint32_t i = 0; i < 64; ++i) {
+        samples[i] = bench_sample(i);
+        m.request(samples[i]);  // the first use resolves the ids
+        m.attempt(samples[i].key, samples[i].status);
+        m.upstream_latency(samples[i].provider, samples[i].served_model, 300'000);
+        m.first_token(samples[i].provider, samples[i].served_model, 400'000);
+    }
+    uint32_t i = 0;
+    const uint64_t before = rg::bench::allocations();
+    for (auto _ : state) {
+        const rg::observe::RequestSample& s = samples[i++ & 63];
+        m.attempt(s.key, s.status);
+        m.upstream_latency(s.provider, s.served_model, 300'000 + i);
+        m.first_token(s.provider, s.served_model, 400'000 + i);
+        m.request(s);
+        benchmark::ClobberMemory();
+    }
+    RG_BENCH_REPORT_ALLOCS(state, before);
+}
+BENCHMARK(BM_RecordRequest);
+
+// /metrics of a gateway as the proxy fills it: 2 workers, each having recorded `range(0)`
+// requests spread over the vocabulary above (series per worker reported).
+void BM_ScrapeGateway(benchmark::State& state) {
+    Registry r(rg::observe::catalog_families());
+    WorkerMetrics* blocks[2] = {&r.add_block(), &r.add_block()};
+    auto vocab = bench_vocabulary();
+    rg::observe::RequestMetrics m0(*blocks[0], vocab);
+    rg::observe::RequestMetrics m1(*blocks[1], vocab);
+    for (uint32_t i = 0; i < static_cast<uint32_t>(state.range(0)); ++i) {
+        rg::observe::RequestSample s = bench_sample(i * 7919);
+        for (rg::observe::RequestMetrics* m : {&m0, &m1}) {
+            m->request(s);
+            m->attempt(s.key, s.status);
+            m->upstream_latency(s.provider, s.served_model, s.duration_us / 2);
+            m->first_token(s.provider, s.served_model, s.duration_us / 3);
+        }
+    }
+    rg::ByteBuffer out;
+    size_t bytes = 0;
+    for (auto _ : state) {
+        out.clear();
+        r.render(out);
+        bytes = out.size();
+        benchmark::DoNotOptimize(out.data());
+    }
+    state.counters["bytes"] = static_cast<double>(bytes);
+    state.counters["series_per_worker"] = blocks[0]->published();
+}
+BENCHMARK(BM_ScrapeGateway)->Arg(100)->Arg(2000)->Unit(benchmark::kMillisecond);
 
 AccessRecord sample_record() {
     AccessRecord r;
