@@ -454,6 +454,37 @@ TEST_F(MetricsTest, KnownTrafficGivesExactSeriesInValidTextWithoutSecrets) {
     }
 }
 
+TEST_F(MetricsTest, AReloadKeepsCountsAndZeroesTheStatesOfRemovedKeys) {
+    const std::string team = "ck-metrics-team-secret";
+    ASSERT_EQ(call(post(chat("gpt-4o"), team)).status, 200);
+    const std::string r1 =
+        "ringgate_upstream_key_state{provider=\"lim\",key=\"r1\",state=\"healthy\"}";
+    ASSERT_EQ(
+        value_of(scrape_until([&](const std::string& t) { return value_of(t, r1) == "1"; }), r1),
+        "1");
+    // The same config without provider lim (and its model).
+    std::string yaml = config(mock_->port());
+    size_t from = yaml.find("  - {name: lim, ");
+    size_t to = yaml.find("  - {name: lim2, ");
+    ASSERT_NE(from, std::string::npos);
+    yaml.erase(from, to - from);
+    from = yaml.find("  - {name: slow-model");
+    yaml.erase(from, yaml.find('\n', from) + 1 - from);
+    ASSERT_TRUE(gw_->reload(yaml)) << gw_->log();
+    ASSERT_EQ(call(post(chat("gpt-4o"), team)).status, 200);
+    const std::string ok = requests("oa", "gpt-4o", "2xx");
+    std::string text = scrape_until(
+        [&](const std::string& t) { return value_of(t, r1) == "0" && value_of(t, ok) == "2"; });
+    EXPECT_EQ(value_of(text, r1), "0");  // gone with its provider: in no state
+    EXPECT_EQ(value_of(text, ok), "2");  // counted on across the reload
+    EXPECT_EQ(value_of(text,
+                       "ringgate_upstream_key_state{provider=\"oa\",key=\"o1\","
+                       "state=\"healthy\"}"),
+              "1");
+    std::vector<std::string> problems = check_exposition(text);
+    EXPECT_TRUE(problems.empty()) << problems.front();
+}
+
 TEST(MetricsFormat, CheckerRejectsBrokenText) {
     EXPECT_FALSE(check_exposition("# TYPE a counter\na 1\n# TYPE a counter\na 2\n").empty());
     EXPECT_FALSE(check_exposition("# TYPE a counter\na{x=\"1\"} 1\na{x=\"1\"} 2\n").empty());
