@@ -92,6 +92,26 @@ uint64_t elapsed_us(uint64_t since_ns) {
     return now > since_ns ? (now - since_ns) / 1000 : 0;
 }
 
+// Tokens by kind and the cost the pricing table gives the asked model.
+void add_usage(const Exchange* x, observe::RequestSample* s) {
+    s->usage_known = true;
+    const translate::Usage& u = x->usage;
+    s->tokens[static_cast<size_t>(observe::TokenKind::input)] = u.input;
+    s->tokens[static_cast<size_t>(observe::TokenKind::cached)] = u.cached_input;
+    s->tokens[static_cast<size_t>(observe::TokenKind::cache_creation)] = u.cache_creation;
+    s->tokens[static_cast<size_t>(observe::TokenKind::output)] = u.output;
+    s->tokens[static_cast<size_t>(observe::TokenKind::reasoning)] = u.reasoning;
+    limits::Usage lu;
+    lu.prompt_tokens = u.input;
+    lu.cached_prompt_tokens = u.cached_input;
+    lu.cache_creation_tokens = u.cache_creation;
+    lu.completion_tokens = u.output;
+    lu.reasoning_tokens = u.reasoning;
+    const limits::PriceOptions* price =
+        x->cfg->pricing.find(x->cfg->router->strip(x->scan.model()));
+    s->cost_nano_usd = limits::cost_micro_usd(lu, price) * 1000;
+}
+
 }  // namespace
 
 uint32_t MetricsConfig::client_index(const limits::ClientKey* key) const {
@@ -251,22 +271,7 @@ void ProxyMetrics::on_exchange_end(Exchange* x) {
         s.served_model = s.key != v.key_none() ? x->metric_served : v.model_none();
     }
     if (x->usage_known && x->attempts > 0) {
-        s.usage_known = true;
-        const translate::Usage& u = x->usage;
-        s.tokens[static_cast<size_t>(observe::TokenKind::input)] = u.input;
-        s.tokens[static_cast<size_t>(observe::TokenKind::cached)] = u.cached_input;
-        s.tokens[static_cast<size_t>(observe::TokenKind::cache_creation)] = u.cache_creation;
-        s.tokens[static_cast<size_t>(observe::TokenKind::output)] = u.output;
-        s.tokens[static_cast<size_t>(observe::TokenKind::reasoning)] = u.reasoning;
-        limits::Usage lu;
-        lu.prompt_tokens = u.input;
-        lu.cached_prompt_tokens = u.cached_input;
-        lu.cache_creation_tokens = u.cache_creation;
-        lu.completion_tokens = u.output;
-        lu.reasoning_tokens = u.reasoning;
-        const limits::PriceOptions* price =
-            x->cfg->pricing.find(x->cfg->router->strip(x->scan.model()));
-        s.cost_nano_usd = limits::cost_micro_usd(lu, price) * 1000;
+        add_usage(x, &s);
     }
     t->request(s);
 }
