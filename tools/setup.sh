@@ -9,6 +9,8 @@ packages=(
     # libraries
     liburing-dev android-libboringssl-dev libmimalloc-dev node-llhttp libsimdjson-dev
     libyaml-cpp-dev libc-ares-dev libhiredis-dev libsqlite3-dev
+    # ringgate-pgexport only (libpq links OpenSSL 3: never linked into ringgate)
+    libpq-dev
     # tests and benchmarks
     libgtest-dev libgmock-dev libbenchmark-dev nginx-light wrk openssl curl
     redis-server postgresql nodejs systemd dpkg-dev fakeroot python3
