@@ -6,6 +6,7 @@
 # * `cmake --install` (components Unspecified + rg_local; prefix /usr/local by default)
 #   keeps everything under the prefix and never writes outside it:
 #     <prefix>/bin/ringgate, <prefix>/bin/ringgate-mock        (their own install rules)
+#     <prefix>/bin/ringgate-pgexport
 #     <prefix>/lib/systemd/system/ringgate.service              (systemd searches
 #         /usr/local/lib/systemd/system too), with ExecStart and the config path rewritten
 #         to this prefix at install time
@@ -14,9 +15,10 @@
 #     <prefix>/share/doc/ringgate/                              (docs)
 #
 # * The .deb (components Unspecified + rg_deb; prefix /usr) follows Debian 12 layout:
-#     /usr/bin/ringgate, /usr/bin/ringgate-mock
+#     /usr/bin/ringgate, /usr/bin/ringgate-mock, /usr/bin/ringgate-pgexport
 #     /lib/systemd/system/ringgate.service   (bookworm's debhelper still uses /lib; the
 #                                             file is deploy/systemd/ringgate.service as is)
+#     /lib/systemd/system/ringgate-pgexport.service            (likewise, as is)
 #     /etc/ringgate/ringgate.yaml            (conffile, from deploy/ringgate.example.yaml)
 #     /usr/share/doc/ringgate/               (docs, plus the pristine example config)
 #   rg_deb is EXCLUDE_FROM_ALL, so a plain `cmake --install` never touches /etc or /lib.
@@ -25,6 +27,7 @@
 
 set(RG_DEPLOY_DIR ${PROJECT_SOURCE_DIR}/deploy)
 set(RG_UNIT_FILE ${RG_DEPLOY_DIR}/systemd/ringgate.service)
+set(RG_PGEXPORT_UNIT_FILE ${RG_DEPLOY_DIR}/systemd/ringgate-pgexport.service)
 set(RG_EXAMPLE_CONFIG ${RG_DEPLOY_DIR}/ringgate.example.yaml)
 
 # --- Documentation (both layouts) -----------------------------------------------------------
@@ -71,6 +74,19 @@ set(_rg_local_layout [[
   # file(INSTALL) honours DESTDIR and records the files in install_manifest.txt.
   file(INSTALL "${_rg_rendered}" DESTINATION "${_rg_prefix}/lib/systemd/system"
     FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+
+  # ringgate-pgexport.service: the same rewrite for its binary and the shared config.
+  file(READ "@RG_PGEXPORT_UNIT_FILE@" _rg_unit)
+  string(REPLACE "/usr/bin/ringgate-pgexport "
+    "${_rg_prefix}/@CMAKE_INSTALL_BINDIR@/ringgate-pgexport " _rg_unit "${_rg_unit}")
+  string(REPLACE "/etc/ringgate/ringgate.yaml" "${_rg_sysconf}/ringgate/ringgate.yaml"
+    _rg_unit "${_rg_unit}")
+  string(REPLACE "file:/usr/share/doc/ringgate/" "file:${_rg_prefix}/@CMAKE_INSTALL_DOCDIR@/"
+    _rg_unit "${_rg_unit}")
+  set(_rg_rendered "@PROJECT_BINARY_DIR@/deploy/local/ringgate-pgexport.service")
+  file(WRITE "${_rg_rendered}" "${_rg_unit}")
+  file(INSTALL "${_rg_rendered}" DESTINATION "${_rg_prefix}/lib/systemd/system"
+    FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
 ]])
 # @VAR@ are configure-time values; ${VAR} stay for install time (CMAKE_INSTALL_PREFIX).
 string(CONFIGURE "${_rg_local_layout}" _rg_local_layout @ONLY)
@@ -78,6 +94,8 @@ install(CODE "${_rg_local_layout}" COMPONENT rg_local)
 
 # --- Layout for the .deb (component rg_deb) --------------------------------------------------
 install(FILES ${RG_UNIT_FILE} DESTINATION /lib/systemd/system
+  COMPONENT rg_deb EXCLUDE_FROM_ALL)
+install(FILES ${RG_PGEXPORT_UNIT_FILE} DESTINATION /lib/systemd/system
   COMPONENT rg_deb EXCLUDE_FROM_ALL)
 install(FILES ${RG_EXAMPLE_CONFIG} DESTINATION /etc/ringgate RENAME ringgate.yaml
   COMPONENT rg_deb EXCLUDE_FROM_ALL)
@@ -121,8 +139,10 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # CPack puts the summary line above it.
 set(CPACK_PACKAGE_DESCRIPTION "ringgate fronts OpenAI, Anthropic and Gemini style APIs with
 one thread per core, io_uring for all I/O and BoringSSL for TLS. This package
-ships the gateway, the ringgate-mock upstream for local testing, a hardened
-systemd unit and an example configuration in /etc/ringgate/ringgate.yaml.")
+ships the gateway, the ringgate-mock upstream for local testing,
+ringgate-pgexport (ships the trace spool to PostgreSQL, in its own process),
+hardened systemd units and an example configuration in
+/etc/ringgate/ringgate.yaml.")
 # Depends: computed by dpkg-shlibdeps from the binaries' NEEDED entries. It follows the
 # RUNPATH to /usr/lib/<arch>/android/libssl.so.0 and maps it, through the shlibs file of
 # android-libboringssl, to "android-libboringssl (>= 13.0.0+r24)". adduser is added by

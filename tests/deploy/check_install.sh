@@ -43,6 +43,7 @@ check_prefix() {
     if [ "$has_mock" = 1 ]; then
         expected+=("$prefix/bin/ringgate-mock")
     fi
+    expected+=("$prefix/bin/ringgate-pgexport" "$prefix/lib/systemd/system/ringgate-pgexport.service")
     local path
     for path in "${expected[@]}"; do
         if [ -f "$dest$path" ]; then echo "ok: $path"; else fail "missing $path"; fi
@@ -62,6 +63,12 @@ check_prefix() {
         "ExecStart=$prefix/bin/ringgate --config $sysconf/ringgate/ringgate.yaml"; do
         if grep -qxF "$line" "$unit"; then echo "ok: $line"; else fail "unit lacks: $line"; fi
     done
+    line="ExecStart=$prefix/bin/ringgate-pgexport --config $sysconf/ringgate/ringgate.yaml"
+    if grep -qxF "$line" "${unit%/*}/ringgate-pgexport.service"; then
+        echo "ok: $line"
+    else
+        fail "ringgate-pgexport.service lacks: $line"
+    fi
     if [ "$prefix" = /usr ]; then
         # The prefix the unit is written for: the rewrite must be the identity.
         cmp -s "$unit" "$source_dir/deploy/systemd/ringgate.service" ||

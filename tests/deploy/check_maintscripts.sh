@@ -97,11 +97,14 @@ run prerm upgrade 0.2.0
 refuse "prerm upgrade leaves the service running" 'systemctl'
 run prerm remove
 expect "prerm remove stops the service" '^systemctl --system stop ringgate.service$'
+expect "prerm remove stops the exporter" '^systemctl --system stop ringgate-pgexport.service$'
 
 mkdir -p "$DPKG_ROOT/var/lib/ringgate" "$DPKG_ROOT/var/log/ringgate" \
     "$DPKG_ROOT/etc/systemd/system/multi-user.target.wants"
 ln -s /lib/systemd/system/ringgate.service \
     "$DPKG_ROOT/etc/systemd/system/multi-user.target.wants/ringgate.service"
+ln -s /lib/systemd/system/ringgate-pgexport.service \
+    "$DPKG_ROOT/etc/systemd/system/multi-user.target.wants/ringgate-pgexport.service"
 run postrm remove
 if [ -d "$DPKG_ROOT/var/lib/ringgate" ]; then
     echo "ok: remove keeps /var/lib/ringgate"
@@ -113,7 +116,8 @@ run postrm purge
 expect "purge drops the stat override" '^dpkg-statoverride --remove /etc/ringgate/ringgate.yaml$'
 refuse "purge keeps the system account" '(deluser|userdel|delgroup|groupdel)'
 for gone in var/lib/ringgate var/log/ringgate \
-    etc/systemd/system/multi-user.target.wants/ringgate.service; do
+    etc/systemd/system/multi-user.target.wants/ringgate.service \
+    etc/systemd/system/multi-user.target.wants/ringgate-pgexport.service; do
     if [ -e "$DPKG_ROOT/$gone" ] || [ -L "$DPKG_ROOT/$gone" ]; then
         echo "FAIL: purge left /$gone" >&2
         failures=$((failures + 1))

@@ -60,6 +60,8 @@ if [ "$has_mock" = 1 ]; then
     has_file /usr/bin/ringgate-mock -rwxr-xr-x
 fi
 has_file /lib/systemd/system/ringgate.service -rw-r--r--
+has_file /usr/bin/ringgate-pgexport -rwxr-xr-x
+has_file /lib/systemd/system/ringgate-pgexport.service -rw-r--r--
 has_file /etc/ringgate/ringgate.yaml -rw-r--r--
 has_file /usr/share/doc/ringgate/deploy.md
 has_file /usr/share/doc/ringgate/examples/ringgate.example.yaml
@@ -79,6 +81,8 @@ echo "Depends: $depends"
 grep -Eq '(^|, )android-libboringssl( |,|$)' <<<"$depends" || fail "Depends lacks android-libboringssl"
 grep -Eq '(^|, )adduser( |,|$)' <<<"$depends" || fail "Depends lacks adduser (postinst uses it)"
 grep -Eq '(^|, )liburing2( |,|$)' <<<"$depends" || fail "Depends lacks liburing2"
+# ringgate-pgexport's libpq (found by dpkg-shlibdeps like the others).
+grep -Eq '(^|, )libpq5( |,|$)' <<<"$depends" || fail "Depends lacks libpq5 (ringgate-pgexport)"
 
 control="$work/control"
 dpkg-deb -e "$deb" "$control"
@@ -105,6 +109,9 @@ dpkg-deb -x "$deb" "$root"
 source_dir="$(cd "$(dirname "$0")/../.." && pwd)"
 cmp -s "$root/lib/systemd/system/ringgate.service" "$source_dir/deploy/systemd/ringgate.service" ||
     fail "packaged unit differs from deploy/systemd/ringgate.service"
+cmp -s "$root/lib/systemd/system/ringgate-pgexport.service" \
+    "$source_dir/deploy/systemd/ringgate-pgexport.service" ||
+    fail "packaged unit differs from deploy/systemd/ringgate-pgexport.service"
 cmp -s "$root/etc/ringgate/ringgate.yaml" "$source_dir/deploy/ringgate.example.yaml" ||
     fail "packaged /etc/ringgate/ringgate.yaml differs from deploy/ringgate.example.yaml"
 # BoringSSL is not on the loader path: the installed binary must carry its RUNPATH.
