@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <string>
@@ -275,6 +276,34 @@ TEST_F(PgExportTest, ReadsStorageFromRinggatesConfigWithEnvironmentVariables) {
     ASSERT_TRUE(rows_reach(20)) << read_file(log_);
     exporter.signal(SIGINT);
     EXPECT_EQ(exporter.wait_exit(10000), 0);
+}
+
+TEST_F(PgExportTest, WaitsForTheSpoolDirectoryToAppear) {
+    Process exporter;
+    ASSERT_TRUE(exporter.start({RG_PGEXPORT_BINARY, "--spool", spool_, "--dsn", pg_.url()}, log_));
+    ASSERT_TRUE(eventually([&] {
+        return read_file(log_).find("waiting for it") != std::string::npos;
+    })) << read_file(log_);
+    write_traces(0, 50);  // the writer creates the directory, as ringgate does on start
+    ASSERT_TRUE(exporter.wait_notify("READY=1", 10000)) << read_file(log_);
+    ASSERT_TRUE(rows_reach(50)) << read_file(log_);
+}
+
+// Volume across several 8 MiB segments; prints the rate (records/s) it measured.
+TEST_F(PgExportTest, ShipsAHundredThousandRecordsAcrossSegments) {
+    constexpr int kTotal = 100000;
+    write_traces(0, kTotal);
+    ASSERT_GE(spool::list_dir(spool_)->segments.size(), 3u);
+    auto start = std::chrono::steady_clock::now();
+    Process exporter;
+    start_exporter(&exporter);
+    ASSERT_TRUE(eventually([&] { return cursor().last_seq == kTotal; }, 120000)) << rows() << "\n"
+                                                                                 << read_file(log_);
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(rows(), kTotal);
+    std::printf("pgexport: %d records in %.2f s: %.0f records/s\n", kTotal, seconds,
+                kTotal / seconds);
 }
 
 }  // namespace
