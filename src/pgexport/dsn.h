@@ -12,6 +12,10 @@ namespace rg::pgexport {
 // never repeats the URL's credentials.
 std::string check_dsn(std::string_view url);
 
+// The URL with its scheme in lower case: ringgate takes `PostgreSQL://`, libpq only the
+// lower-case forms.
+std::string normalize_dsn(std::string_view url);
+
 // "postgresql://user@host:port/db": the URL without its password and query parameters
 // (which may carry `password=`), for log lines.
 std::string describe_dsn(std::string_view url);

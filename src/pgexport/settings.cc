@@ -258,6 +258,7 @@ std::string parse_args(int argc, char** argv, const EnvLookup& env, Settings* ou
         }
         out->retention_s = *seconds;
     }
+    out->dsn = normalize_dsn(out->dsn);
     return check_dsn(out->dsn);
 }
 

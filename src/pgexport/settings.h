@@ -14,12 +14,12 @@ namespace rg::pgexport {
 struct Settings {
     std::string dsn;                                    // postgresql://user[:pw]@host[:port]/db
     std::string spool_dir = "/var/lib/ringgate/spool";  // storage.spool's default
-    uint64_t retention_s = 0;                           // 0: rows are kept forever
-    std::string consumer = "pgexport";                  // cursor file <consumer>.cursor
-    uint32_t batch_records_max = 512;                   // one INSERT per batch
-    uint32_t batch_bytes_max = 4u << 20;                // payload bytes per batch
-    uint32_t fallback_poll_ms = 2000;                   // re-read even without inotify events
-    uint32_t retention_interval_s = 3600;               // hourly, as the issue asks
+    uint64_t retention_s = 30 * 86400;     // storage.retention (ringgate's default 30d)
+    std::string consumer = "pgexport";     // cursor file <consumer>.cursor
+    uint32_t batch_records_max = 512;      // one INSERT per batch
+    uint32_t batch_bytes_max = 4u << 20;   // payload bytes per batch
+    uint32_t fallback_poll_ms = 2000;      // re-read even without inotify events
+    uint32_t retention_interval_s = 3600;  // hourly, as the issue asks
     uint32_t backoff_min_ms = 1000;
     uint32_t backoff_max_ms = 30000;
     bool print_version = false;

@@ -10,6 +10,13 @@ TEST(Dsn, AcceptsPostgresqlAndPostgresSchemes) {
     EXPECT_EQ(check_dsn("postgres://u:p@h:5433/db?sslmode=require"), "");
 }
 
+TEST(Dsn, SchemeInAnyCaseIsLowered) {
+    EXPECT_EQ(check_dsn("PostgreSQL://u@h/db"), "");
+    EXPECT_EQ(normalize_dsn("PostgreSQL://U:P@H/Db"), "postgresql://U:P@H/Db");
+    EXPECT_EQ(normalize_dsn("POSTGRES://h/d"), "postgres://h/d");
+    EXPECT_EQ(describe_dsn("POSTGRES://u:p@h/d"), "postgres://u@h/d");
+}
+
 TEST(Dsn, RefusesOtherSchemesWithoutRepeatingTheRest) {
     std::string error = check_dsn("sqlite:///var/lib/ringgate/traces.db");
     EXPECT_NE(error.find("'sqlite'"), std::string::npos) << error;

@@ -39,7 +39,7 @@ TEST(Settings, UnsetVariableOutsideStorageIsNotAnError) {
     EXPECT_EQ(error, "");
     EXPECT_EQ(s.dsn, "postgresql://h/db");
     EXPECT_EQ(s.spool_dir, "/var/lib/ringgate/spool");  // default
-    EXPECT_EQ(s.retention_s, 0u);
+    EXPECT_EQ(s.retention_s, 30u * 86400);              // storage.retention's default
 }
 
 TEST(Settings, UnsetVariableInStorageIsNamed) {
