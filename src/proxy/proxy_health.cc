@@ -103,7 +103,7 @@ void ProxyHandler::mirror_worker_row() {
     WorkerRow& r = board_->row(shard_.index());
     const upstream::PoolStats& p = pool_.stats();
     server::ServerStats& s = server_.stats();
-    mirror(r.requests_served, s.requests_total.get());
+    mirror(r.requests_served, s.http_requests_total.get());
     mirror(r.proxied_requests, stats_.requests);
     mirror(r.loop_turns, shard_.heartbeat());
     mirror(r.recv_buffer_exhausted, s.recv_buffer_exhausted_total.get());

@@ -336,7 +336,11 @@ TEST_F(MetricsTest, KnownTrafficGivesExactSeriesInValidTextWithoutSecrets) {
     const std::string cooling =
         "ringgate_upstream_key_state{provider=\"lim\",key=\"r1\",state=\"cooling\"}";
     std::string text = scrape_until([&](const std::string& t) {
-        return value_of(t, cooling) == "1" && value_of(t, "ringgate_streams_active") == "0" &&
+        // The control tick writes states, then cooldown counts: wait for both.
+        return value_of(t, cooling) == "1" &&
+               value_of(t, "ringgate_upstream_key_cooldowns_total{provider=\"lim\",key=\"r1\"}") ==
+                   "1" &&
+               value_of(t, "ringgate_streams_active") == "0" &&
                value_of(t, "ringgate_client_requests_total{client=\"team-a\"}") == "7" &&
                value_of(t, "ringgate_client_requests_total{client=\"tight\"}") == "2";
     });
@@ -473,8 +477,12 @@ TEST_F(MetricsTest, AReloadKeepsCountsAndZeroesTheStatesOfRemovedKeys) {
     ASSERT_TRUE(gw_->reload(yaml)) << gw_->log();
     ASSERT_EQ(call(post(chat("gpt-4o"), team)).status, 200);
     const std::string ok = requests("oa", "gpt-4o", "2xx");
-    std::string text = scrape_until(
-        [&](const std::string& t) { return value_of(t, r1) == "0" && value_of(t, ok) == "2"; });
+    const std::string o1 =
+        "ringgate_upstream_key_state{provider=\"oa\",key=\"o1\",state=\"healthy\"}";
+    // The control tick mirrors the new snapshot's keys one by one: wait for the whole picture.
+    std::string text = scrape_until([&](const std::string& t) {
+        return value_of(t, r1) == "0" && value_of(t, ok) == "2" && value_of(t, o1) == "1";
+    });
     EXPECT_EQ(value_of(text, r1), "0");  // gone with its provider: in no state
     EXPECT_EQ(value_of(text, ok), "2");  // counted on across the reload
     EXPECT_EQ(value_of(text,
