@@ -1,8 +1,9 @@
 // Fuzzes rg::translate::StreamTranslator with arbitrary upstream bytes. The first byte picks
-// the direction (one of the 6 pairs of OpenAI chat, Anthropic and Gemini), the next 4 the
-// cuts (stream_fuzz_util.h). Checked: no crash; the output is the same whole and cut; it
-// is always a valid client stream of its format (test/stream_translate_check.h) for the
-// ending finish() reports, and again after append_cut_error() on a cut stream.
+// the direction (one of the 12 cross-format pairs: 0-5 among OpenAI chat, Anthropic and
+// Gemini, 6-11 to and from the Responses API), the next 4 the cuts (stream_fuzz_util.h). Checked:
+// no crash; the output is the same whole and cut; it is always a valid client stream of its format
+// (test/stream_translate_check.h) for the ending finish() reports, and again after
+// append_cut_error() on a cut stream.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -20,7 +21,24 @@ using rg::translate::StreamOptions;
 using rg::translate::StreamTranslator;
 using rg::translate::test::Ending;
 
-constexpr Format formats[] = {Format::openai_chat, Format::anthropic, Format::gemini};
+struct Pair {
+    Format from;
+    Format to;
+};
+
+constexpr Format kChat = Format::openai_chat;
+constexpr Format kResponses = Format::openai_responses;
+constexpr Format kAnthropic = Format::anthropic;
+constexpr Format kGemini = Format::gemini;
+
+// The first six keep the seed corpus's meaning (its files start with 0-5).
+constexpr Pair pairs[] = {
+    {kChat, kAnthropic}, {kChat, kGemini},         {kAnthropic, kGemini},
+    {kAnthropic, kChat}, {kGemini, kChat},         {kGemini, kAnthropic},
+    {kResponses, kChat}, {kResponses, kAnthropic}, {kResponses, kGemini},
+    {kChat, kResponses}, {kAnthropic, kResponses}, {kGemini, kResponses},
+};
+constexpr size_t pair_count = sizeof(pairs) / sizeof(pairs[0]);
 
 struct Out {
     std::string bytes;
@@ -66,9 +84,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size < 1) {
         return 0;
     }
-    const uint8_t pick = data[0] % 6;
-    const Format from = formats[pick / 2];
-    const Format to = formats[(pick / 2 + 1 + pick % 2) % 3];
+    const Pair& pair = pairs[data[0] % pair_count];
+    const Format from = pair.from;
+    const Format to = pair.to;
     const rg::fuzz::Input in = rg::fuzz::split_input(data + 1, size - 1);
     static StreamTranslator translator(rg::limits::stream_event_bytes_min);
     const Out whole = run(translator, from, to, [&](auto feed) { feed(in.body); });

@@ -230,6 +230,8 @@ INSTANTIATE_TEST_SUITE_P(
                     4},
         Expectation{"openai/responses_tool.stream.sse", StreamFormat::openai_responses, true, false,
                     2},
+        Expectation{"openai/responses_stream_error.sse", StreamFormat::openai_responses, false,
+                    true, 4},
         Expectation{"anthropic/messages_text.stream.sse", StreamFormat::anthropic, true, false, 3},
         Expectation{"anthropic/messages_tool.stream.sse", StreamFormat::anthropic, true, false, 3},
         Expectation{"anthropic/messages_thinking.stream.sse", StreamFormat::anthropic, true, false,

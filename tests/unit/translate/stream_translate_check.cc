@@ -7,6 +7,10 @@
 #include "stream_test_util.h"
 
 namespace rg::translate::test {
+
+// stream_translate_check_responses.cc
+std::string check_responses(const SseRun& run, Ending ending);
+
 namespace {
 
 namespace dom = simdjson::dom;
@@ -387,7 +391,7 @@ std::string check_client_stream(Format format, std::string_view body, Ending end
         case Format::gemini:
             return check_gemini(run, ending);
         case Format::openai_responses:
-            return {};  // TODO: Responses event order
+            return check_responses(run, ending);
     }
     return "unknown format";
 }

@@ -40,6 +40,18 @@ const Case cases[] = {
     {"gemini/generate_tool.stream.sse", Format::gemini, Format::anthropic},
     {"anthropic/messages_tool_parallel.stream.sse", Format::anthropic, Format::gemini},
     {"anthropic/messages_thinking.stream.sse", Format::anthropic, Format::gemini},
+    {"openai/chat_tool.stream.sse", Format::openai_chat, Format::openai_responses},
+    {"openai/chat_text.stream.sse", Format::openai_chat, Format::openai_responses},
+    {"anthropic/messages_tool.stream.sse", Format::anthropic, Format::openai_responses},
+    {"anthropic/messages_thinking.stream.sse", Format::anthropic, Format::openai_responses},
+    {"anthropic/messages_stream_error.sse", Format::anthropic, Format::openai_responses},
+    {"gemini/generate_tool.stream.sse", Format::gemini, Format::openai_responses},
+    {"openai/responses_text.stream.sse", Format::openai_responses, Format::openai_chat},
+    {"openai/responses_tool.stream.sse", Format::openai_responses, Format::openai_chat},
+    {"openai/responses_stream_error.sse", Format::openai_responses, Format::openai_chat},
+    {"openai/responses_tool.stream.sse", Format::openai_responses, Format::anthropic},
+    {"openai/responses_text.stream.sse", Format::openai_responses, Format::gemini},
+    {"openai/responses_tool.stream.sse", Format::openai_responses, Format::gemini},
 };
 
 struct Stream {

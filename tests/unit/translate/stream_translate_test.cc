@@ -35,6 +35,7 @@ struct Golden {
 constexpr Format kOpenAi = Format::openai_chat;
 constexpr Format kAnthropic = Format::anthropic;
 constexpr Format kGemini = Format::gemini;
+constexpr Format kResponses = Format::openai_responses;
 
 const Golden goldens[] = {
     // Anthropic -> OpenAI chat (§4.6 (a); the first is the spec's checked fixture).
@@ -85,6 +86,38 @@ const Golden goldens[] = {
      kAnthropic, kGemini, false, StreamEnd::complete},
     {"anthropic/messages_thinking.stream.sse", "anthropic_thinking.to_gemini.sse", kAnthropic,
      kGemini, false, StreamEnd::complete},
+    // OpenAI chat, Anthropic and Gemini -> Responses (§2.2.4).
+    {"openai/chat_text.stream.sse", "openai_text.to_responses.sse", kOpenAi, kResponses, false,
+     StreamEnd::complete},
+    {"openai/chat_tool.stream.sse", "openai_tool.to_responses.sse", kOpenAi, kResponses, false,
+     StreamEnd::complete},
+    {"anthropic/messages_text.stream.sse", "anthropic_text.to_responses.sse", kAnthropic,
+     kResponses, false, StreamEnd::complete},
+    {"anthropic/messages_tool.stream.sse", "anthropic_tool.to_responses.sse", kAnthropic,
+     kResponses, false, StreamEnd::complete},
+    {"anthropic/messages_thinking.stream.sse", "anthropic_thinking.to_responses.sse", kAnthropic,
+     kResponses, false, StreamEnd::complete},
+    {"anthropic/messages_stream_error.sse", "anthropic_error.to_responses.sse", kAnthropic,
+     kResponses, false, StreamEnd::upstream_error},
+    {"gemini/generate_text.stream.sse", "gemini_text.to_responses.sse", kGemini, kResponses, false,
+     StreamEnd::complete},
+    {"gemini/generate_tool.stream.sse", "gemini_tool.to_responses.sse", kGemini, kResponses, false,
+     StreamEnd::complete},
+    // Responses -> OpenAI chat, Anthropic and Gemini.
+    {"openai/responses_text.stream.sse", "responses_text.to_openai.sse", kResponses, kOpenAi, true,
+     StreamEnd::complete},
+    {"openai/responses_tool.stream.sse", "responses_tool.to_openai.sse", kResponses, kOpenAi, false,
+     StreamEnd::complete},
+    {"openai/responses_stream_error.sse", "responses_error.to_openai.sse", kResponses, kOpenAi,
+     true, StreamEnd::upstream_error},
+    {"openai/responses_text.stream.sse", "responses_text.to_anthropic.sse", kResponses, kAnthropic,
+     false, StreamEnd::complete},
+    {"openai/responses_tool.stream.sse", "responses_tool.to_anthropic.sse", kResponses, kAnthropic,
+     false, StreamEnd::complete},
+    {"openai/responses_text.stream.sse", "responses_text.to_gemini.sse", kResponses, kGemini, false,
+     StreamEnd::complete},
+    {"openai/responses_tool.stream.sse", "responses_tool.to_gemini.sse", kResponses, kGemini, false,
+     StreamEnd::complete},
 };
 
 StreamOptions options_for(const Golden& g) {

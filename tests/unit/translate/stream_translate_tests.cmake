@@ -1,6 +1,7 @@
 # Stream translator tests: golden transcripts under tests/data/translate_stream (inputs from
 # tests/data/streams), validity checks per client format, cuts at every byte.
-add_library(rg_translate_stream_check STATIC ${CMAKE_CURRENT_LIST_DIR}/stream_translate_check.cc)
+add_library(rg_translate_stream_check STATIC ${CMAKE_CURRENT_LIST_DIR}/stream_translate_check.cc
+  ${CMAKE_CURRENT_LIST_DIR}/stream_translate_check_responses.cc)
 target_compile_options(rg_translate_stream_check PRIVATE ${RG_WARNINGS})
 target_link_libraries(rg_translate_stream_check PUBLIC rg_translate_stream_test_util
   simdjson::simdjson)
@@ -8,6 +9,7 @@ target_include_directories(rg_translate_stream_check PUBLIC ${CMAKE_CURRENT_LIST
 
 rg_test(translate_stream_translate_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/stream_translate_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/stream_translate_responses_test.cc
   DEPS rg_translate_stream_check)
 
 # Allocation counting wraps malloc and replaces operator new, which the sanitizers'
