@@ -182,10 +182,30 @@ bool is_error_event(StreamFormat format, const SseEvent& event) {
     return classify(format, event, false).error;
 }
 
+namespace {
+
+// The unsigned integer a JSON value starts with; false when it does not start with a digit.
+bool leading_uint(std::string_view v, uint64_t* out) {
+    uint64_t n = 0;
+    size_t i = 0;
+    for (; i < v.size() && i < 19 && v[i] >= '0' && v[i] <= '9'; ++i) {
+        n = n * 10 + static_cast<uint64_t>(v[i] - '0');
+    }
+    *out = n;
+    return i > 0;
+}
+
+}  // namespace
+
 EventClass StreamSentinel::observe(const SseEvent& event) {
     ++events_;
     if (terminated_) {
         ++events_after_end_;
+    }
+    uint64_t seq = 0;
+    if (format_ == StreamFormat::openai_responses &&
+        leading_uint(json_top_level_member(event.data, "sequence_number"), &seq)) {
+        next_sequence_number_ = seq + 1;
     }
     const EventClass c = classify(format_, event, !saw_content_);
     terminated_ = terminated_ || c.terminal;

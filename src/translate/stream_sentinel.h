@@ -63,6 +63,9 @@ class StreamSentinel {
     uint64_t events() const { return events_; }
     // Events after the terminator (a misbehaving upstream; passthrough may drop them).
     uint64_t events_after_end() const { return events_after_end_; }
+    // openai_responses: one past the last event's `sequence_number` (0 before any), for an
+    // error event the gateway appends to the stream (§2.2.4).
+    uint64_t next_sequence_number() const { return next_sequence_number_; }
 
   private:
     StreamFormat format_;
@@ -71,6 +74,7 @@ class StreamSentinel {
     bool saw_content_ = false;
     uint64_t events_ = 0;
     uint64_t events_after_end_ = 0;
+    uint64_t next_sequence_number_ = 0;
 };
 
 }  // namespace rg::translate

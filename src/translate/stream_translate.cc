@@ -93,7 +93,7 @@ void Pipe::error(int status, std::string_view body) {
     errored_ = true;
 }
 
-void Pipe::fail(std::string_view message) {
+void Pipe::fail(std::string_view message, int status) {
     if (done()) {
         return;
     }
@@ -108,7 +108,7 @@ void Pipe::fail(std::string_view message) {
     w.end_object();
     w.end_object();
     envelope_.clear();
-    translate_error(from_, to_, 502, scratch_.view(), arena_, envelope_);
+    translate_error(from_, to_, status, scratch_.view(), arena_, envelope_);
     encoder_->on_event_end(*out_);
     encoder_->on_error(envelope_.view(), *out_);
     failed_ = true;
@@ -218,6 +218,12 @@ void StreamTranslator::append_cut_error(ByteBuffer& out) {
     Impl& m = *impl_;
     m.pipe.set_out(&out);
     m.pipe.fail("the upstream stream ended before its end marker");
+}
+
+void StreamTranslator::append_error(int status, std::string_view message, ByteBuffer& out) {
+    Impl& m = *impl_;
+    m.pipe.set_out(&out);
+    m.pipe.fail(message, status);
 }
 
 const Usage& StreamTranslator::usage() const {

@@ -67,6 +67,10 @@ class StreamTranslator {
 
     // After finish() returned `cut`: the client format's in-stream error event (§3.4).
     void append_cut_error(ByteBuffer& client_out);
+    // The gateway gives up on the stream (the upstream went away or stalled): the client
+    // format's in-stream error event with `message`, classed by `status` (502, 504, 503),
+    // in the stream's own terms (Responses: its next sequence_number). Nothing once done().
+    void append_error(int status, std::string_view message, ByteBuffer& client_out);
 
     // Running usage total, each count once (ir.h `Usage`); valid once has_usage().
     const Usage& usage() const;

@@ -63,7 +63,9 @@ class Pipe {
     // An in-stream upstream error. `status` is the HTTP status it stands for; `body` an
     // envelope in the upstream's format (`{"error":{...}}`), not in the Arena.
     void error(int status, std::string_view body);
-    void fail(std::string_view message);  // broken framing: a gateway-made 502 error
+    // Broken framing or a gateway-side failure: a gateway-made error (`status` decides its
+    // class through translate_error: 502 upstream error, 504 timeout, 503 overloaded).
+    void fail(std::string_view message, int status = 502);
     void count_dropped() { ++dropped_; }
 
     // A scratch buffer for decoders (e.g. a synthesised error envelope).

@@ -139,6 +139,23 @@ TEST(StreamSentinel, OpenAiResponses) {
     EXPECT_TRUE(is_terminal_event(f, data_event(R"({"type":"response.completed"})")));
 }
 
+// A gateway-made error event continues a Responses stream's sequence numbers.
+TEST(StreamSentinel, OpenAiResponsesKeepsTheNextSequenceNumber) {
+    StreamSentinel sentinel(StreamFormat::openai_responses);
+    EXPECT_EQ(sentinel.next_sequence_number(), 0u);
+    const test::SseRun run = run_sse(read_stream_file("openai/responses_text.stream.sse"));
+    for (size_t i = 0; i + 1 < run.events.size(); ++i) {
+        const auto& e = run.events[i];
+        sentinel.observe(SseEvent{e.event, e.data, e.id});
+        EXPECT_EQ(sentinel.next_sequence_number(), i + 1);
+    }
+    sentinel.observe(named_event("response.output_text.delta", R"({"sequence_number":"x"})"));
+    EXPECT_EQ(sentinel.next_sequence_number(), run.events.size() - 1);  // unreadable: kept
+    StreamSentinel chat(StreamFormat::openai_chat);
+    chat.observe(data_event(R"({"sequence_number":4})"));
+    EXPECT_EQ(chat.next_sequence_number(), 0u);
+}
+
 TEST(StreamSentinel, Anthropic) {
     const auto f = StreamFormat::anthropic;
     EXPECT_TRUE(is_terminal_event(f, named_event("message_stop", R"({"type":"message_stop"})")));
