@@ -116,6 +116,19 @@ void write_gemini(const KindInfo& k, int status, std::string_view message,
     out.append("}}");
 }
 
+// §2.2.4: the SDK raises on `event: error`; `code` is OpenAI's code, else its type.
+void write_responses_stream_error(const KindInfo& k, std::string_view message, int64_t sequence,
+                                  ByteBuffer& out) {
+    out.append("event: error\ndata: {\"type\":\"error\",\"sequence_number\":");
+    out.append_decimal(static_cast<uint64_t>(sequence));
+    out.append(R"(,"code":)");
+    json::append_json_string(out, k.openai_code.empty() ? k.openai_type : k.openai_code);
+    out.append(R"(,"message":)");
+    json::append_json_string(out, message);
+    out.append(R"(,"param":null})");
+    out.append("\n\n");
+}
+
 ErrorKind downstream_kind(ErrorCode code) {
     switch (code) {
         case ErrorCode::too_large:
@@ -174,6 +187,10 @@ void write_error(ClientFormat format, int status, ErrorKind kind, std::string_vi
 
 void write_stream_error(ClientFormat format, int status, ErrorKind kind, std::string_view message,
                         ByteBuffer& out, const ErrorExtras& extras) {
+    if (format == ClientFormat::openai && extras.responses_sequence >= 0) {
+        write_responses_stream_error(info(kind), message, extras.responses_sequence, out);
+        return;
+    }
     // The JSON holds no raw line breaks (append_json_string escapes them): one data line.
     out.append(format == ClientFormat::anthropic ? "event: error\ndata: " : "data: ");
     write_error(format, status, kind, message, out, extras);

@@ -32,6 +32,9 @@ enum class ErrorKind : uint8_t {
 struct ErrorExtras {
     std::string_view request_id;  // Anthropic bodies carry it as "request_id"
     uint32_t retry_after_s = 0;   // Gemini 429: details[RetryInfo{retryDelay}] when > 0
+    // >= 0: the client reads a Responses API stream; its error event carries this
+    // sequence_number (write_stream_error).
+    int64_t responses_sequence = -1;
 };
 
 inline constexpr std::string_view error_content_type = "application/json";
@@ -55,8 +58,9 @@ void write_error(ClientFormat format, int status, ErrorKind kind, std::string_vi
 //   OpenAI    data: {"error":{...}}\n\n   (no [DONE] after it)
 //   Anthropic event: error\ndata: {"type":"error","error":{...}}\n\n
 //   Gemini    data: {"error":{"code","message","status"}}\n\n
-// The caller ends the stream after it. TODO: Responses API streams report errors as
-// "event: error" with {type, code, message, param, sequence_number} (§2.2.4).
+//   Responses (extras.responses_sequence >= 0)
+//             event: error\ndata: {"type":"error","sequence_number",code,message,param}\n\n
+// The caller ends the stream after it.
 void write_stream_error(ClientFormat format, int status, ErrorKind kind, std::string_view message,
                         ByteBuffer& out, const ErrorExtras& extras = {});
 

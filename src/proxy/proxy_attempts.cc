@@ -119,8 +119,8 @@ void ProxyHandler::start_upstream(Exchange* x) {
     if (x->plan_count == 0) {
         fail(x, ErrorKind::invalid_request,
              "This model is served by a provider of another API format, and this build does "
-             "not translate this request to it (completions, embeddings, token counts and "
-             "Responses API streams are not translated)",
+             "not translate this request to it (completions, embeddings and token counts are "
+             "not translated)",
              501);
         return;
     }
@@ -132,25 +132,20 @@ void ProxyHandler::start_upstream(Exchange* x) {
 
 void ProxyHandler::build_plan(Exchange* x, const Resolution& r) {
     const Config& cfg = *x->cfg;
-    // Chat, Responses, Messages and generateContent translate between one another;
-    // streams between OpenAI chat, Anthropic and Gemini (SSE), not yet from or to the
-    // Responses API. Completions and embeddings go only to an OpenAI Chat Completions
-    // upstream; token counts only to a provider of the client's format.
+    // Chat, Responses, Messages and generateContent translate between one another, streams
+    // included (Gemini's in the SSE form). Completions and embeddings go only to an OpenAI
+    // Chat Completions upstream; token counts only to a provider of the client's format.
     bool translatable = x->route == Route::chat_completions || x->route == Route::responses ||
                         x->route == Route::anthropic_messages ||
                         x->route == Route::gemini_generate ||
                         (x->route == Route::gemini_stream_generate && x->gemini_sse);
-    auto stream_ok = [](translate::Format f) { return f != translate::Format::openai_responses; };
     auto add = [&](const ResolvedTarget& t, uint8_t group) {
         const keys::ProviderOptions& o = *cfg.providers[t.provider].options;
         bool same = upstream_format_of(o, x->client_format) == x->client_format &&
                     (x->route != Route::completions && x->route != Route::embeddings
                          ? true
                          : o.type == keys::ProviderType::openai && o.api == keys::Api::chat);
-        bool can_translate =
-            translatable &&
-            (!x->scan.stream ||
-             (stream_ok(x->client_format) && stream_ok(upstream_format_of(o, x->client_format))));
+        bool can_translate = translatable;
         if ((!same && !can_translate) || x->plan_count == plan_max) {
             return;
         }

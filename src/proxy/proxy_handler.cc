@@ -42,6 +42,16 @@ bool is_generation(Route r) {
            r == Route::gemini_stream_generate || r == Route::gemini_count_tokens;
 }
 
+// The gateway's own in-stream error event: a passed-through Responses stream's continues
+// the upstream's sequence numbers.
+ErrorExtras stream_error_extras(const Exchange* x) {
+    ErrorExtras e{x->id(), 0};
+    if (x->stream && x->client_format == translate::Format::openai_responses) {
+        e.responses_sequence = static_cast<int64_t>(x->sentinel.next_sequence_number());
+    }
+    return e;
+}
+
 }  // namespace
 
 ProxyHandler::ProxyHandler(shard::Shard& shard, server::HttpServer& server,
@@ -381,7 +391,13 @@ void ProxyHandler::fail(Exchange* x, ErrorKind kind, std::string_view message, i
         server::Connection* c = x->down;
         if (x->client_chunked) {
             scratch_.clear();
-            write_stream_error(x->format, status, kind, message, scratch_, ErrorExtras{x->id(), 0});
+            if (x->translated && x->stream &&
+                x->client_format == translate::Format::openai_responses) {
+                x->translator.append_error(status, message, scratch_);  // its own numbering
+            } else {
+                write_stream_error(x->format, status, kind, message, scratch_,
+                                   stream_error_extras(x));
+            }
             http::write_chunk(server_.output(c), scratch_.view());
             http::write_last_chunk(server_.output(c));
             release_exchange(x);
@@ -799,7 +815,7 @@ void ProxyHandler::complete(Exchange* x, bool reusable) {
                 scratch_.clear();
                 write_stream_error(x->format, 502, ErrorKind::upstream_error,
                                    "The upstream stream ended before the answer was complete",
-                                   scratch_, ErrorExtras{x->id(), 0});
+                                   scratch_, stream_error_extras(x));
                 http::write_chunk(out, scratch_.view());
             }
         }

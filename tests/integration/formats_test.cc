@@ -262,13 +262,5 @@ TEST_F(FormatsTest, ATranslatedStreamCutMidwayEndsWithAnErrorEvent) {
     EXPECT_TRUE(has(r.body, "\"error\"")) << r.body;
 }
 
-TEST_F(FormatsTest, ResponsesApiStreamsAcrossFormatsAreRefusedClearly) {
-    std::string body = "{\"model\":\"claude-sonnet-4-5\",\"stream\":true,\"input\":\"hi\"}";
-    Response r = call(post("/v1/responses", body, openai_auth));
-    EXPECT_EQ(r.status, 501);
-    EXPECT_TRUE(has(r.body, "\"error\":{")) << r.body;
-    EXPECT_EQ(mock_->attempts().find("\"seq\":"), std::string::npos);
-}
-
 }  // namespace
 }  // namespace rg::test

@@ -120,6 +120,24 @@ TEST(WriteStreamError, FramesTheErrorAsEachFormatsSseEvent) {
         "data: {\"error\":{\"code\":503,\"message\":\"busy\",\"status\":\"UNAVAILABLE\"}}\n\n");
 }
 
+// A Responses stream's error is an `error` event continuing the stream's sequence numbers.
+TEST(WriteStreamError, ResponsesStreamsGetAnErrorEventWithTheNextSequenceNumber) {
+    ByteBuffer out;
+    ErrorExtras extras{"req_9", 0};
+    extras.responses_sequence = 7;
+    write_stream_error(ClientFormat::openai, 504, ErrorKind::upstream_timeout, "stalled", out,
+                       extras);
+    EXPECT_EQ(out.view(),
+              "event: error\ndata: {\"type\":\"error\",\"sequence_number\":7,"
+              "\"code\":\"server_error\",\"message\":\"stalled\",\"param\":null}\n\n");
+    out.clear();
+    extras.responses_sequence = 0;
+    write_stream_error(ClientFormat::openai, 429, ErrorKind::rate_limited, "slow", out, extras);
+    EXPECT_NE(out.view().find("\"sequence_number\":0,\"code\":\"rate_limit_exceeded\""),
+              std::string_view::npos)
+        << out.view();
+}
+
 TEST(ErrorKindFor, MapsSidesAndCodes) {
     auto err = [](ErrorCode code, Side side) { return Error{code, side, false, 0, ""}; };
     EXPECT_EQ(error_kind_for(err(ErrorCode::timeout, Side::upstream)), ErrorKind::upstream_timeout);
