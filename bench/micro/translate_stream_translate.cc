@@ -1,9 +1,10 @@
 // Stream translation on long generated answers shaped like the wire-format fixtures: text
 // deltas, then one tool call whose arguments arrive in fragments (Gemini: whole calls).
 // Directions: OpenAI chat -> Anthropic, Anthropic -> OpenAI chat, Gemini -> OpenAI chat,
-// OpenAI chat -> Gemini. Fed in receive-sized pieces (1-4 KiB, a fixed random sequence).
-// Reports time per upstream event (`time/event`), MB/s of upstream bytes and allocations per
-// event (0 once the translator is warm).
+// OpenAI chat -> Gemini, and the Responses API both ways (Responses -> OpenAI chat /
+// Anthropic / Gemini; OpenAI chat / Anthropic / Gemini -> Responses). Fed in receive-sized pieces
+// (1-4 KiB, a fixed random sequence). Reports time per upstream event (`time/event`), MB/s of
+// upstream bytes and allocations per event (0 once the translator is warm).
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -135,6 +136,59 @@ Body gemini_stream() {
     return b;
 }
 
+// A Responses API stream shaped like fixtures/openai/responses_*.stream.sse: a message item
+// with text deltas, then a function_call item with argument deltas.
+Body responses_stream() {
+    Body b;
+    int seq = 0;
+    auto event = [&](const std::string& type, const std::string& rest) {
+        b.bytes += "event: " + type + "\ndata: {\"type\":\"" + type +
+                   "\",\"sequence_number\":" + std::to_string(seq++) + "," + rest + "}\n\n";
+    };
+    const std::string response =
+        R"("response":{"id":"resp_1","object":"response","created_at":1735689600,)"
+        R"("status":"in_progress","error":null,"incomplete_details":null,)"
+        R"("model":"gpt-4o-2024-08-06","output":[],"usage":null})";
+    const std::string msg = R"("item_id":"msg_1","output_index":0,"content_index":0,)";
+    const std::string fc = R"("item_id":"fc_1","output_index":1,)";
+    event("response.created", response);
+    event("response.in_progress", response);
+    event("response.output_item.added",
+          R"("output_index":0,"item":{"id":"msg_1","type":"message","status":"in_progress",)"
+          R"("role":"assistant","content":[]})");
+    event("response.content_part.added",
+          msg + R"("part":{"type":"output_text","text":"","annotations":[]})");
+    for (int i = 0; i < text_events; ++i) {
+        event("response.output_text.delta",
+              msg + R"("delta":")" + fragment(i) + R"(","logprobs":[])");
+    }
+    event("response.output_text.done", msg + R"("text":"...","logprobs":[])");
+    event("response.content_part.done",
+          msg + R"("part":{"type":"output_text","text":"...","annotations":[]})");
+    event("response.output_item.done",
+          R"("output_index":0,"item":{"id":"msg_1","type":"message","status":"completed",)"
+          R"("role":"assistant","content":[]})");
+    event("response.output_item.added",
+          R"("output_index":1,"item":{"id":"fc_1","type":"function_call","status":)"
+          R"("in_progress","call_id":"call_1","name":"lookup","arguments":""})");
+    for (int i = 0; i < arg_events; ++i) {
+        event("response.function_call_arguments.delta",
+              fc + R"("delta":")" + arg_fragment(i) + "\"");
+    }
+    event("response.function_call_arguments.done", fc + R"("name":"lookup","arguments":"{}")");
+    event("response.output_item.done",
+          R"("output_index":1,"item":{"id":"fc_1","type":"function_call","status":"completed",)"
+          R"("call_id":"call_1","name":"lookup","arguments":"{}"})");
+    event("response.completed",
+          R"("response":{"id":"resp_1","object":"response","created_at":1735689600,)"
+          R"("status":"completed","error":null,"incomplete_details":null,)"
+          R"("model":"gpt-4o-2024-08-06","output":[],"usage":{"input_tokens":82,)"
+          R"("input_tokens_details":{"cached_tokens":0},"output_tokens":2221,)"
+          R"("output_tokens_details":{"reasoning_tokens":0},"total_tokens":2303}})");
+    b.events = static_cast<size_t>(seq);
+    return b;
+}
+
 std::vector<std::string> receive_pieces(const std::string& body) {
     std::mt19937 rng(42);
     std::uniform_int_distribution<size_t> size(1024, 4096);
@@ -203,6 +257,42 @@ void BM_OpenAiToGemini(benchmark::State& state) {
     run_direction(state, Format::openai_chat, Format::gemini, body);
 }
 BENCHMARK(BM_OpenAiToGemini);
+
+void BM_ResponsesToOpenAi(benchmark::State& state) {
+    static const Body body = responses_stream();
+    run_direction(state, Format::openai_responses, Format::openai_chat, body);
+}
+BENCHMARK(BM_ResponsesToOpenAi);
+
+void BM_ResponsesToAnthropic(benchmark::State& state) {
+    static const Body body = responses_stream();
+    run_direction(state, Format::openai_responses, Format::anthropic, body);
+}
+BENCHMARK(BM_ResponsesToAnthropic);
+
+void BM_ResponsesToGemini(benchmark::State& state) {
+    static const Body body = responses_stream();
+    run_direction(state, Format::openai_responses, Format::gemini, body);
+}
+BENCHMARK(BM_ResponsesToGemini);
+
+void BM_OpenAiToResponses(benchmark::State& state) {
+    static const Body body = openai_stream();
+    run_direction(state, Format::openai_chat, Format::openai_responses, body);
+}
+BENCHMARK(BM_OpenAiToResponses);
+
+void BM_AnthropicToResponses(benchmark::State& state) {
+    static const Body body = anthropic_stream();
+    run_direction(state, Format::anthropic, Format::openai_responses, body);
+}
+BENCHMARK(BM_AnthropicToResponses);
+
+void BM_GeminiToResponses(benchmark::State& state) {
+    static const Body body = gemini_stream();
+    run_direction(state, Format::gemini, Format::openai_responses, body);
+}
+BENCHMARK(BM_GeminiToResponses);
 
 }  // namespace
 
