@@ -7,6 +7,7 @@ pkg_check_modules(URING REQUIRED IMPORTED_TARGET liburing)
 pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares)
 find_package(simdjson REQUIRED)
 find_package(yaml-cpp REQUIRED)
+find_package(SQLite3 REQUIRED)
 
 if(RG_USE_MIMALLOC)
   find_package(mimalloc CONFIG REQUIRED)

@@ -1,0 +1,234 @@
+#include "traces/trace_service.h"
+
+#include <pthread.h>
+
+#include <chrono>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "traces/trace_json.h"
+
+namespace rg::traces {
+namespace {
+
+constexpr uint32_t producers_max = 280;
+// Batches one sink pass commits before the thread drains the rings again.
+constexpr uint32_t sink_batches_per_pass = 8;
+// After a failed SQLite batch, wait this long before trying again.
+constexpr uint64_t sink_retry_ms = 1000;
+
+void set(std::atomic<uint64_t>& c, uint64_t v) {
+    c.store(v, std::memory_order_relaxed);
+}
+
+}  // namespace
+
+TraceService::TraceService(TraceServiceOptions options) : options_(std::move(options)) {
+    sqlite_ = !options_.sqlite_path.empty();
+}
+
+TraceService::~TraceService() {
+    stop();
+}
+
+Result<void> TraceService::start() {
+    RG_ASSERT(!running_);
+    spool::WriterOptions wo;
+    wo.dir = options_.spool_dir;
+    wo.max_bytes = options_.spool_max_bytes;
+    Result<void> opened = writer_.open(wo);
+    if (!opened.ok()) {
+        return opened;
+    }
+    if (sqlite_) {
+        Result<void> db = sink_.open(options_.sqlite_path);
+        if (!db.ok()) {
+            RG_ERROR("traces database %s: %s", options_.sqlite_path.c_str(),
+                     sink_.last_error().c_str());
+            return db;
+        }
+        Result<void> r = reader_.open(options_.spool_dir, "sqlite");
+        if (!r.ok()) {
+            return r;
+        }
+        queries_ = std::make_unique<QueryService>(options_.sqlite_path, options_.query_slots);
+        Result<void> q = queries_->start();
+        if (!q.ok()) {
+            queries_.reset();
+            return q;
+        }
+    }
+    last_flush_ms_ = last_housekeeping_ms_ = last_retention_ms_ = monotonic_ms();
+    last_retention_ms_ -= options_.retention_interval_ms;  // a first pass at start
+    running_ = true;
+    thread_ = std::thread([this] { run(); });
+    return ok_result();
+}
+
+TraceProducer& TraceService::add_producer() {
+    uint32_t n = producer_count_.load(std::memory_order_relaxed);
+    RG_ASSERT(n < producers_max);
+    producers_.push_back(std::make_unique<TraceProducer>(options_.ring_records));
+    producer_list_[n].store(producers_.back().get(), std::memory_order_release);
+    producer_count_.store(n + 1, std::memory_order_release);
+    return *producers_.back();
+}
+
+bool TraceService::sync(uint32_t timeout_ms) {
+    if (!running_) {
+        return false;
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    uint64_t ticket = ++sync_requested_;
+    wake_.notify_one();
+    return done_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                          [&] { return sync_done_ >= ticket; });
+}
+
+void TraceService::stop() {
+    if (running_) {
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            stop_ = true;
+        }
+        wake_.notify_one();
+        thread_.join();
+        running_ = false;
+    }
+    if (queries_ != nullptr) {
+        queries_->stop();
+    }
+    writer_.close();
+    reader_.close();
+    sink_.close();
+}
+
+TraceCounts TraceService::counts() const {
+    TraceCounts c;
+    uint32_t n = producer_count_.load(std::memory_order_acquire);
+    for (uint32_t i = 0; i < n; ++i) {
+        c.dropped_ring_full += producer_list_[i].load(std::memory_order_acquire)->dropped();
+    }
+    c.spooled = spooled_.load(std::memory_order_relaxed);
+    c.dropped_spool_full = dropped_spool_full_.load(std::memory_order_relaxed);
+    c.dropped_other = dropped_other_.load(std::memory_order_relaxed);
+    c.rows_inserted = rows_inserted_.load(std::memory_order_relaxed);
+    c.rows_duplicate = rows_duplicate_.load(std::memory_order_relaxed);
+    c.sink_errors = sink_errors_.load(std::memory_order_relaxed);
+    c.rows_expired = rows_expired_.load(std::memory_order_relaxed);
+    return c;
+}
+
+void TraceService::run() {
+    pthread_setname_np(pthread_self(), "rg-traces");
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+        const bool stopping = stop_;
+        const uint64_t ticket = sync_requested_;
+        const bool force = stopping || ticket != sync_done_;
+        lock.unlock();
+        // Every trace committed before the lock above was taken is drained here.
+        bool busy = pass(force);
+        lock.lock();
+        sync_done_ = ticket;
+        done_.notify_all();
+        if (stopping) {
+            return;
+        }
+        if (!busy) {
+            wake_.wait_for(lock, std::chrono::milliseconds(options_.interval_ms),
+                           [&] { return stop_ || sync_requested_ != sync_done_; });
+        }
+    }
+}
+
+bool TraceService::pass(bool force) {
+    uint32_t drained = drain();
+    uint64_t now = monotonic_ms();
+    if (writer_.pending() > 0 && (force || now - last_flush_ms_ >= options_.flush_interval_ms)) {
+        if (!writer_.flush().ok()) {
+            RG_ERROR("trace spool %s: write failed; the batch was dropped",
+                     options_.spool_dir.c_str());
+        }
+        last_flush_ms_ = now;
+    }
+    bool sink_busy = sqlite_ && sink(force);
+    housekeeping(now, force);
+    const spool::WriterStats& ws = writer_.stats();
+    set(spooled_, ws.records_written);
+    set(dropped_spool_full_, ws.dropped_spool_full);
+    set(dropped_other_, ws.dropped_too_large + ws.dropped_io_error);
+    set(rows_inserted_, sink_.rows_inserted());
+    set(rows_duplicate_, sink_.rows_duplicate());
+    return sink_busy || drained >= options_.ring_records / 4;
+}
+
+uint32_t TraceService::drain() {
+    uint32_t total = 0;
+    const uint32_t n = producer_count_.load(std::memory_order_acquire);
+    for (uint32_t i = 0; i < n; ++i) {
+        TraceProducer* p = producer_list_[i].load(std::memory_order_acquire);
+        total += p->ring().drain([&](const TraceSlot& s) {
+            json_.clear();
+            append_trace_json(s, json_);
+            (void)writer_.append(json_);  // drops are counted by the writer
+        });
+    }
+    return total;
+}
+
+// Moves spooled records into SQLite: one transaction per batch, the cursor saved after it.
+bool TraceService::sink(bool force) {
+    uint64_t now = monotonic_ms();
+    if (!force && now < sink_retry_at_ms_) {
+        return false;
+    }
+    for (uint32_t b = 0; b < sink_batches_per_pass; ++b) {
+        spool::Record rec;
+        if (!reader_.next(&rec)) {
+            return false;
+        }
+        sink_.begin_batch();
+        uint32_t n = 0;
+        do {
+            (void)sink_.add(rec.payload);  // a payload that is not a trace is skipped
+        } while (++n < options_.sink_batch_records && reader_.next(&rec));
+        if (!sink_.commit_batch().ok()) {
+            reader_.rewind();
+            sink_errors_.fetch_add(1, std::memory_order_relaxed);
+            sink_retry_at_ms_ = now + sink_retry_ms;
+            RG_ERROR("traces database: a batch of %u failed (%s); retried in %llu ms", n,
+                     sink_.last_error().c_str(), static_cast<unsigned long long>(sink_retry_ms));
+            return false;
+        }
+        if (!reader_.commit(reader_.position()).ok()) {
+            RG_ERROR("trace spool: cannot save the sqlite cursor; its records may come again");
+        }
+        if (n < options_.sink_batch_records) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void TraceService::housekeeping(uint64_t now_ms, bool force) {
+    if (force || now_ms - last_housekeeping_ms_ >= options_.housekeeping_interval_ms) {
+        last_housekeeping_ms_ = now_ms;
+        (void)writer_.delete_consumed();
+    }
+    if (options_.retention_s == 0 || now_ms - last_retention_ms_ < options_.retention_interval_ms) {
+        return;
+    }
+    last_retention_ms_ = now_ms;
+    uint64_t now_s = wall_ms() / 1000;
+    if (now_s <= options_.retention_s) {
+        return;
+    }
+    uint64_t cutoff_s = now_s - options_.retention_s;
+    if (sqlite_) {
+        rows_expired_.fetch_add(sink_.delete_before(cutoff_s * 1000000), std::memory_order_relaxed);
+    }
+    (void)writer_.delete_older_than(cutoff_s);
+}
+
+}  // namespace rg::traces
