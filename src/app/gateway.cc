@@ -114,6 +114,17 @@ std::string file_sha256(const std::string& path) {
     return out;
 }
 
+void copy_trace_counts(const traces::TraceService* traces, server::ControlStats& stats) {
+    if (traces != nullptr) {
+        traces::TraceCounts c = traces->counts();
+        stats.trace_records_spooled_total.set(c.spooled);
+        stats.trace_records_stored_total.set(c.rows_inserted);
+        stats.trace_dropped_ring_full.set(c.dropped_ring_full);
+        stats.trace_dropped_spool_full.set(c.dropped_spool_full);
+        stats.trace_dropped_error.set(c.dropped_other);
+    }
+}
+
 void copy_dns_counts(const upstream::Resolver* resolver, server::ControlStats& stats) {
     if (resolver != nullptr) {
         upstream::ResolverCounts c = resolver->counts();
@@ -206,6 +217,9 @@ int Gateway::run() {
     }
     if (access_log_ != nullptr) {
         access_log_->stop();  // drains every worker's ring
+    }
+    if (traces_ != nullptr) {
+        traces_->stop();  // drains every worker's ring into the spool and the database
     }
     resolver_.reset();  // stops and joins its thread
     RG_INFO("ringgate stopped");
@@ -347,6 +361,9 @@ bool Gateway::start_shards() {
         return false;
     }
     control_log_ = &access_log_->add_producer();
+    if (!start_traces()) {
+        return false;
+    }
     for (uint32_t w = 0; w < worker_count_; ++w) {
         int cpu = cpus_[w % cpus_.size()];
         shards_.push_back(std::make_unique<shard::Shard>(w, cpu));
@@ -357,11 +374,17 @@ bool Gateway::start_shards() {
         const server::MetricsSources* metrics = &metrics_;
         proxy::WorkerBoard* board = board_.get();
         observe::WorkerMetrics* block = &registry_->add_block();
+        proxy::TraceHooks hooks;
+        if (traces_ != nullptr) {
+            hooks.producer = &traces_->add_producer();
+            hooks.queries = traces_->queries();
+        }
+        hooks.postgresql = snapshot_->storage.traces.backend == storage::TracesBackend::postgresql;
         auto started = shards_.back()->start(
-            settings, [fds, count, stats, metrics, log, board, block](shard::Shard& s) {
+            settings, [fds, count, stats, metrics, log, board, block, hooks](shard::Shard& s) {
                 auto server = std::make_unique<server::HttpServer>(s, fds, count, stats, metrics);
                 server->set_handler(
-                    std::make_unique<proxy::ProxyHandler>(s, *server, log, board, block));
+                    std::make_unique<proxy::ProxyHandler>(s, *server, log, board, block, hooks));
                 return server;
             });
         if (!started.ok()) {
@@ -370,6 +393,36 @@ bool Gateway::start_shards() {
             return false;
         }
     }
+    return true;
+}
+
+// storage.traces: every trace goes to the spool; with SQLite the trace thread also stores
+// it and answers the admin queries; with PostgreSQL ringgate-pgexport ships the spool.
+bool Gateway::start_traces() {
+    const storage::Options& o = snapshot_->storage;
+    if (o.traces.backend == storage::TracesBackend::none) {
+        return true;
+    }
+    traces::TraceServiceOptions options;
+    options.spool_dir = o.spool_dir;
+    options.spool_max_bytes = o.spool_max_bytes;
+    options.retention_s = o.retention_s;
+    if (o.traces.backend == storage::TracesBackend::sqlite) {
+        options.sqlite_path = o.traces.sqlite_path;
+    }
+    traces_ = std::make_unique<traces::TraceService>(options);
+    Result<void> started = traces_->start();
+    if (!started.ok()) {
+        RG_ERROR("cannot start request traces (storage.spool %s, storage.traces): %s: %s",
+                 o.spool_dir.c_str(), started.error().context,
+                 std::strerror(started.error().sys_errno));
+        traces_.reset();
+        return false;
+    }
+    control_stats_.traces_on = true;
+    RG_INFO("request traces: spool %s, %s", o.spool_dir.c_str(),
+            o.traces.backend == storage::TracesBackend::sqlite ? o.traces.sqlite_path.c_str()
+                                                               : "PostgreSQL (ringgate-pgexport)");
     return true;
 }
 
@@ -440,6 +493,7 @@ void Gateway::on_tick(io::Operation* op, int32_t, uint32_t) {
     auto* self = static_cast<Gateway*>(op->owner);
     copy_dns_counts(self->resolver_.get(), self->control_stats_);
     self->publish_metrics();
+    copy_trace_counts(self->traces_.get(), self->control_stats_);
     self->watchdog_check();
     self->arm_tick();
 }
@@ -512,6 +566,14 @@ void Gateway::reload() {
         snap->server.admin_listen = now.admin_listen;
         snap->server.has_admin_listen = now.has_admin_listen;
         snap->server.workers = now.workers;
+    }
+    const storage::Options& was = snapshot_->storage;
+    if (snap->storage.traces.url != was.traces.url || snap->storage.spool_dir != was.spool_dir ||
+        snap->storage.spool_max_bytes != was.spool_max_bytes ||
+        snap->storage.retention_s != was.retention_s) {
+        RG_WARN(
+            "reload: storage.traces, spool, spool_max_bytes and retention take effect only "
+            "after a restart");
     }
     std::string error;
     auto settings = make_settings(snap, &error);

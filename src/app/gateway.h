@@ -20,6 +20,7 @@
 #include "server/stats.h"
 #include "shard/shard.h"
 #include "tls/server_context.h"
+#include "traces/trace_service.h"
 #include "upstream/resolver.h"
 
 namespace rg::app {
@@ -73,6 +74,10 @@ class Gateway {
     observe::LogProducer* control_log_ = nullptr;  // the control thread's (reload audits)
     // Per-worker numbers for /health/detailed; outlives the shards.
     std::unique_ptr<proxy::WorkerBoard> board_;
+    // Request traces (storage.traces): the trace thread and its admin queries; null when
+    // traces are off. Set up at start (a change needs a restart).
+    std::unique_ptr<traces::TraceService> traces_;
+    bool start_traces();
     uint32_t worker_count_ = 0;
     std::vector<int> cpus_;
     // listener_fds_[shard] = that shard's listener sockets.

@@ -46,6 +46,20 @@ bool read_redis(Reader& r, const YAML::Node& node, const std::string& path,
     return true;
 }
 
+// storage.retention: a whole number of days, hours, minutes or seconds ("30d", "12h").
+void read_retention(Reader& r, const YAML::Node& node, const std::string& path, uint64_t* out) {
+    std::string text;
+    if (!r.read_string(node, path, &text)) {
+        return;
+    }
+    auto seconds = parse_retention_s(text);
+    if (!seconds.ok()) {
+        r.error(path, std::string(seconds.error().context) + " (got '" + text + "')");
+        return;
+    }
+    *out = *seconds;
+}
+
 // Defaults that depend on what the whole file holds.
 void apply_defaults(Reader& r, Snapshot* s) {
     if (!r.has("server.listen")) {
@@ -110,6 +124,14 @@ void read_storage(Reader& r, const YAML::Node& node, const std::string& path,
                    {"redis",
                     [&](const YAML::Node& n, const std::string& p) {
                         out->has_redis = read_redis(r, n, p, &out->redis);
+                    }},
+                   r.checked_field("spool", is_absolute_path, "expected an absolute directory path",
+                                   &out->spool_dir),
+                   // At least one 8 MiB segment plus room for the next.
+                   r.u64_field("spool_max_bytes", 16ull << 20, UINT64_MAX, &out->spool_max_bytes),
+                   {"retention",
+                    [&](const YAML::Node& n, const std::string& p) {
+                        read_retention(r, n, p, &out->retention_s);
                     }},
                });
 }

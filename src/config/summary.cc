@@ -152,7 +152,8 @@ std::string client_lines(const Snapshot& s) {
 std::string storage_line(const storage::Options& s) {
     std::string value = s.traces.backend == storage::TracesBackend::none
                             ? "traces off"
-                            : "traces " + redact_url(s.traces.url);
+                            : "traces " + redact_url(s.traces.url) + " (spool " + s.spool_dir +
+                                  ", retention " + std::to_string(s.retention_s / 86400) + "d)";
     value += s.has_redis ? ", redis " + s.redis.host + ":" + std::to_string(s.redis.port) + "/" +
                                std::to_string(s.redis.db)
                          : ", redis off";

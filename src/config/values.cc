@@ -95,6 +95,28 @@ Result<uint32_t> parse_duration_ms(std::string_view text) {
     return static_cast<uint32_t>(total);
 }
 
+Result<uint64_t> parse_retention_s(std::string_view text) {
+    size_t i = 0;
+    uint64_t value = 0;
+    size_t digits = 0;
+    if (!read_digits(text, &i, 9, &value, &digits)) {
+        return value_error("expected a whole number and a unit: d, h, m or s (e.g. 30d)");
+    }
+    std::string_view unit = text.substr(i);
+    uint64_t per = unit == "d"   ? 86400
+                   : unit == "h" ? 3600
+                   : unit == "m" ? 60
+                   : unit == "s" ? 1
+                                 : 0;
+    if (per == 0) {
+        return value_error("expected a whole number and a unit: d, h, m or s (e.g. 30d)");
+    }
+    if (value == 0) {
+        return value_error("the retention must be at least 1s");
+    }
+    return value * per;
+}
+
 std::string format_duration_ms(uint32_t ms) {
     static constexpr struct {
         uint32_t ms;

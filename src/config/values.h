@@ -22,6 +22,9 @@ Result<uint32_t> parse_duration_ms(std::string_view text);
 // The shortest exact form: 1500 -> "1500ms", 30000 -> "30s", 120000 -> "2m".
 std::string format_duration_ms(uint32_t ms);
 
+// A long duration in seconds: a whole number with a unit d, h, m or s ("30d"), at least 1s.
+Result<uint64_t> parse_retention_s(std::string_view text);
+
 // "0.0.0.0:8080", "[::]:8080", "127.0.0.1:0" (port 0: any free port), "localhost:8080"
 // (-> 127.0.0.1). The host must be an IP literal or "localhost": listeners never resolve
 // names. The port is required. `host` is normalized (inet_ntop), `text` kept as written.

@@ -15,6 +15,7 @@
 #include "limits/limiter.h"
 #include "proxy/client_format.h"
 #include "shard/timer_list.h"
+#include "traces/trace_slot.h"
 #include "translate/arena.h"
 #include "translate/ir.h"
 #include "translate/sse_decoder.h"
@@ -26,6 +27,9 @@
 
 namespace rg::server {
 struct Connection;
+}
+namespace rg::traces {
+struct Query;
 }
 
 namespace rg::proxy {
@@ -168,6 +172,11 @@ struct Exchange final : upstream::Observer {
     uint64_t ttft_us = 0;
     uint64_t out_mark = 0;        // the connection's output count when the exchange began
     bool counted_stream = false;  // counted in the shard's streams gauge
+
+    // Traces (proxy_trace.cc): each attempt as it went (names copied, since a reload may drop
+    // the snapshot they came from) and the admin query in flight.
+    traces::TraceAttempt attempt_trace[upstream::attempts_limit];
+    traces::Query* trace_query = nullptr;
 
     // The last failed attempt, answered when no attempt is left.
     keys::FailureClass fail_class = keys::FailureClass::transport;

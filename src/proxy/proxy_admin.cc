@@ -27,6 +27,7 @@ enum AdminRoute : uint8_t {
     admin_method,
     admin_unauthorized,
     admin_disabled,
+    admin_traces,  // /admin/traces, /admin/traces/{id}, /admin/usage (proxy_admin_traces.cc)
 };
 
 // Value of `name` in a query string ("a=1&b=2"); no percent-decoding (ids and provider
@@ -70,6 +71,8 @@ bool ProxyHandler::on_admin_request(server::Connection* c, const http::RequestHe
             route = admin_unauthorized;
         } else if (head.path == "/admin/keys/reset") {
             route = head.method == http::Method::post ? admin_keys_reset : admin_method;
+        } else if (is_trace_admin_path(head.path)) {
+            route = head.method == http::Method::get ? admin_traces : admin_method;
         } else {
             route = admin_not_found;
         }
@@ -89,6 +92,9 @@ bool ProxyHandler::on_admin_request(server::Connection* c, const http::RequestHe
                     static_cast<uint16_t>(error_status(
                         x->format, route == admin_disabled ? ErrorKind::permission
                                                            : ErrorKind::authentication)));
+    }
+    if (route == admin_traces) {
+        begin_trace_query(x, head);
     }
     // The reset filters (provider, key) ride in the query; kept like a model id.
     std::string_view q = head.query;
@@ -147,6 +153,9 @@ void ProxyHandler::answer_admin(Exchange* x) {
                          false);
             return;
         }
+        case admin_traces:
+            answer_trace_query(x);
+            return;
         case admin_method:
             fail(x, ErrorKind::method_not_allowed, "Method not allowed on this route");
             return;

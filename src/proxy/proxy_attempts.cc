@@ -299,6 +299,7 @@ void ProxyHandler::launch(Exchange* x, const Candidate& c, uint32_t key) {
     selector_.started(c.provider, key);
     mirror_load(x->cfg, c.provider, key);
     x->attempt_start_ns = monotonic_ns();
+    trace_attempt_started(x, c, key);
     x->status = 0;
     x->output_estimate = 0;  // only the answer the client gets is counted
     x->translate_error = nullptr;
@@ -480,6 +481,7 @@ void ProxyHandler::end_attempt(Exchange* x, bool ok) {
         return;
     }
     x->key_busy = false;
+    trace_attempt_ended(x, ok);
     // After a reload the selector follows the new table; an exchange of the old one has
     // nothing to give back to it.
     if (x->cfg == config_) {
@@ -519,6 +521,7 @@ void ProxyHandler::attempt_failed(Exchange* x, const keys::Classification& cls,
                          keys::failure_class_name(cls.cls));
     }
     x->fail_class = cls.cls;
+    trace_attempt_failed(x, cls.cls);
     x->fail_reason = reason;
     if (cls.cls == keys::FailureClass::auth || cls.cls == keys::FailureClass::quota) {
         const keys::ProviderOptions& o = provider(x);

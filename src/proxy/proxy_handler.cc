@@ -56,14 +56,15 @@ ErrorExtras stream_error_extras(const Exchange* x) {
 
 ProxyHandler::ProxyHandler(shard::Shard& shard, server::HttpServer& server,
                            observe::LogProducer* access_log, WorkerBoard* board,
-                           observe::WorkerMetrics* metrics)
+                           observe::WorkerMetrics* metrics, TraceHooks traces)
     : shard_(shard),
       server_(server),
       pool_(shard, idle_upstream_max, idle_upstream_timeout_ms),
       selector_(shard.index()),
       access_log_(access_log),
       board_(board),
-      metrics_(metrics) {
+      metrics_(metrics),
+      traces_(traces) {
     // Read once at start (never on the request path); an unset variable turns /admin/ off.
     if (const char* key = std::getenv("RINGGATE_ADMIN_KEY")) {
         admin_key_ = key;
@@ -134,6 +135,7 @@ Exchange* ProxyHandler::acquire_exchange(server::Connection* c) {
     x->out_mark = c->out_taken + c->out.size();
     x->counted_stream = false;
     x->request_id_len = 0;
+    x->trace_query = nullptr;
     x->cors_count = 0;
     x->cors_arena.clear();
     x->head_arena.clear();
@@ -160,6 +162,8 @@ void ProxyHandler::release_exchange(Exchange* x) {
     settle_limits(x);
     log_access(x);
     metrics_.on_exchange_end(x);
+    push_trace(x);
+    forget_trace_query(x);
     drop_config(x);
     --active_;
     if (x->counted_stream) {

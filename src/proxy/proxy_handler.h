@@ -19,6 +19,7 @@
 #include "proxy/error_body.h"
 #include "proxy/exchange.h"
 #include "proxy/proxy_metrics.h"
+#include "proxy/proxy_trace.h"
 #include "proxy/request_id.h"
 #include "proxy/worker_board.h"
 #include "server/http_server.h"
@@ -41,6 +42,9 @@ struct ProxyStats {
     uint64_t limited = 0;        // client requests refused by a rate limit, quota or budget
 };
 
+// /admin/traces, /admin/traces/{id}, /admin/usage.
+bool is_trace_admin_path(std::string_view path);
+
 // The translate format of a client route, and of a provider for a client of `client`.
 translate::Format client_format_of(Route route);
 translate::Format upstream_format_of(const keys::ProviderOptions& o, translate::Format client);
@@ -49,10 +53,11 @@ class ProxyHandler final : public server::RequestHandler {
   public:
     // `access_log` (may be null): this shard's producer of the access and audit log.
     // `board` (may be null): where this shard mirrors its numbers for /health/detailed.
-    // `metrics` (may be null): this shard's block of the metrics registry.
+    // `metrics` (may be null): this shard's block of the metrics registry. `traces`: its
+    // ring of the trace thread and the admin trace queries (proxy_trace.h).
     ProxyHandler(shard::Shard& shard, server::HttpServer& server,
                  observe::LogProducer* access_log = nullptr, WorkerBoard* board = nullptr,
-                 observe::WorkerMetrics* metrics = nullptr);
+                 observe::WorkerMetrics* metrics = nullptr, TraceHooks traces = {});
     ~ProxyHandler() override;
 
     bool on_request(server::Connection* c, const http::RequestHead& head) override;
@@ -70,6 +75,8 @@ class ProxyHandler final : public server::RequestHandler {
     void on_closed(Exchange* x, upstream::Connection* u, int sys_errno);
 
     const ProxyStats& stats() const { return stats_; }
+    // An admin trace query's answer arrived (or could not be asked: `failed`); sends it.
+    void on_trace_answer(Exchange* x, traces::Query* q, bool failed);
     const upstream::Pool& pool() const { return pool_; }
 
   private:
@@ -161,9 +168,18 @@ class ProxyHandler final : public server::RequestHandler {
     observe::LogRateLimit auth_audit_{observe::limits::auth_audit_per_second,
                                       observe::limits::auth_audit_burst};
     WorkerBoard* board_ = nullptr;
-    uint32_t active_ = 0;             // exchanges in progress
-    uint32_t streams_ = 0;            // streamed answers committed and flowing
+    uint32_t active_ = 0;   // exchanges in progress
+    uint32_t streams_ = 0;  // streamed answers committed and flowing
     ProxyMetrics metrics_;
+    // Traces (proxy_trace.cc, proxy_admin_traces.cc).
+    TraceHooks traces_;
+    void push_trace(Exchange* x);
+    void trace_attempt_started(Exchange* x, const Candidate& c, uint32_t key);
+    void trace_attempt_ended(Exchange* x, bool ok);
+    void trace_attempt_failed(Exchange* x, keys::FailureClass cls);
+    void begin_trace_query(Exchange* x, const http::RequestHead& head);
+    void answer_trace_query(Exchange* x);
+    void forget_trace_query(Exchange* x);
     http::RequestHead scratch_head_;  // rebuilt per upstream request; avoids a 4 KiB alloc
     ByteBuffer scratch_;              // rewritten bodies and error bodies, reused
 };

@@ -20,6 +20,28 @@ void append_metric(ByteBuffer& b, const char* name, const char* type, const char
     b.append(line, static_cast<size_t>(n));
 }
 
+void write_trace_metrics(ByteBuffer& b, const ControlStats& c) {
+    append_metric(b, "trace_records_spooled_total", "counter",
+                  "Request traces written to the durable spool.",
+                  c.trace_records_spooled_total.get());
+    append_metric(b, "trace_records_stored_total", "counter",
+                  "Request traces inserted into the SQLite traces database.",
+                  c.trace_records_stored_total.get());
+    char text[512];
+    int n = std::snprintf(
+        text, sizeof(text),
+        "# HELP ringgate_trace_records_dropped_total Request traces dropped, by reason.\n"
+        "# TYPE ringgate_trace_records_dropped_total counter\n"
+        "ringgate_trace_records_dropped_total{reason=\"ring_full\"} %" PRIu64
+        "\n"
+        "ringgate_trace_records_dropped_total{reason=\"spool_full\"} %" PRIu64
+        "\n"
+        "ringgate_trace_records_dropped_total{reason=\"error\"} %" PRIu64 "\n",
+        c.trace_dropped_ring_full.get(), c.trace_dropped_spool_full.get(),
+        c.trace_dropped_error.get());
+    b.append(text, static_cast<size_t>(n));
+}
+
 }  // namespace
 
 void HttpServer::write_metrics(Connection* c, bool close) {
@@ -62,6 +84,9 @@ void HttpServer::write_metrics(Connection* c, bool close) {
     append_metric(body, #name, #type, help, metrics_->control->name.get());
         RG_DNS_STATS(RG_RENDER_DNS_STAT)
 #undef RG_RENDER_DNS_STAT
+    }
+    if (metrics_->control != nullptr && metrics_->control->traces_on) {
+        write_trace_metrics(body, *metrics_->control);
     }
     if (metrics_->config_generation != nullptr) {
         append_metric(body, "config_generation", "gauge",

@@ -101,6 +101,13 @@ struct ControlStats {
 #define RG_DECLARE_DNS_STAT(name, type, help) Counter name;
     RG_DNS_STATS(RG_DECLARE_DNS_STAT)
 #undef RG_DECLARE_DNS_STAT
+    // Request traces (traces::TraceService), copied on the control thread's tick.
+    bool traces_on = false;
+    Counter trace_records_spooled_total;
+    Counter trace_records_stored_total;  // rows the SQLite sink inserted
+    Counter trace_dropped_ring_full;     // ringgate_trace_records_dropped_total{reason=...}
+    Counter trace_dropped_spool_full;
+    Counter trace_dropped_error;
 };
 
 }  // namespace rg::server

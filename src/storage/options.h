@@ -29,6 +29,11 @@ struct RedisOptions {
 
 struct Options {
     TracesOptions traces;
+    // The durable trace spool (spool/README.md): every trace goes here first; the SQLite
+    // sink and the PostgreSQL exporter read it. Used only when `traces` is set.
+    std::string spool_dir = "/var/lib/ringgate/spool";
+    uint64_t spool_max_bytes = 1ull << 30;  // past it new traces are dropped and counted
+    uint64_t retention_s = 30ull * 86400;   // older traces and spool segments are deleted
     bool has_redis = false;
     RedisOptions redis;
 };

@@ -347,6 +347,12 @@ TEST(ConfigErrors, ReportsBadStorageAndLogging) {
          "storage.traces: traces must be sqlite:///absolute/path or postgresql://user@host/db"},
         {"relative sqlite", "storage:\n  traces: sqlite://traces.db\n", 2, 11,
          "a sqlite URL needs an absolute path"},
+        {"relative spool", "storage:\n  spool: spool\n", 2, 10,
+         "storage.spool: expected an absolute directory path (got 'spool')"},
+        {"tiny spool", "storage:\n  spool_max_bytes: 1000\n", 2, 20, "storage.spool_max_bytes"},
+        {"retention unit", "storage:\n  retention: 30\n", 2, 14,
+         "storage.retention: expected a whole number and a unit: d, h, m or s (e.g. 30d) (got "
+         "'30')"},
         {"redis port", "storage:\n  redis: redis://h:99999/0\n", 2, 10,
          "storage.redis: the port must be a number 1..65535"},
         {"redis db", "storage:\n  redis: redis://h:6379/x\n", 2, 10,

@@ -147,6 +147,18 @@ void expect_clients(const Snapshot& s) {
     EXPECT_EQ(s.pricing[0].output, 10.0);
 }
 
+TEST(StorageSection, ReadsSpoolBoundAndRetention) {
+    LoadResult result = testing::load_all_sections(
+        "storage:\n  traces: \"sqlite:///data/t.db\"\n  spool: /data/spool\n"
+        "  spool_max_bytes: 67108864\n  retention: 12h\n");
+    ASSERT_TRUE(result.ok()) << errors_text(result);
+    const storage::Options& o = result.snapshot->storage;
+    EXPECT_EQ(o.traces.sqlite_path, "/data/t.db");
+    EXPECT_EQ(o.spool_dir, "/data/spool");
+    EXPECT_EQ(o.spool_max_bytes, 67108864u);
+    EXPECT_EQ(o.retention_s, 12u * 3600);
+}
+
 TEST(ExampleConfig, LoadsIntoTheExpectedStructs) {
     LoadResult result = load_example(true);
     ASSERT_TRUE(result.ok()) << errors_text(result);
@@ -215,6 +227,9 @@ TEST(Defaults, AnEmptyFileGivesTheContractDefaults) {
         EXPECT_TRUE(s.client_keys.empty());
         EXPECT_FALSE(s.auth.required);
         EXPECT_EQ(s.storage.traces.backend, storage::TracesBackend::none);
+        EXPECT_EQ(s.storage.spool_dir, "/var/lib/ringgate/spool");
+        EXPECT_EQ(s.storage.spool_max_bytes, 1ull << 30);
+        EXPECT_EQ(s.storage.retention_s, 30u * 86400);
         EXPECT_FALSE(s.storage.has_redis);
         EXPECT_EQ(s.logging.level, log::Level::info);
         EXPECT_EQ(s.logging.access_log, "stderr");
