@@ -20,4 +20,7 @@ echo "demo: ringgate on http://127.0.0.1:8080 (admin http://127.0.0.1:9090); try
 echo "  curl -s http://127.0.0.1:8080/v1/chat/completions -H 'Content-Type: application/json' \\"
 echo "    -d '{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}'"
 echo "  curl -s http://127.0.0.1:9090/metrics"
+# Traces go under build/ rather than /var/lib/ringgate (see storage: in the config).
+export STATE_DIRECTORY="$PWD/build/demo-state"
+mkdir -p "$STATE_DIRECTORY"
 build/src/app/ringgate --config deploy/ringgate.example.yaml
