@@ -12,8 +12,9 @@ namespace rg::traces {
 namespace {
 
 constexpr uint32_t producers_max = 280;
-// Batches one sink pass commits before the thread drains the rings again.
-constexpr uint32_t sink_batches_per_pass = 8;
+// Batches one sink pass commits before the thread drains the rings again: one, so the
+// rings wait at most one SQLite commit (a few fsyncs) while the sink catches up.
+constexpr uint32_t sink_batches_per_pass = 1;
 // After a failed SQLite batch, wait this long before trying again.
 constexpr uint64_t sink_retry_ms = 1000;
 
@@ -153,6 +154,9 @@ bool TraceService::pass(bool force) {
         last_flush_ms_ = now;
     }
     bool sink_busy = sqlite_ && sink(force);
+    while (force && sink_busy) {
+        sink_busy = sink(force);  // sync() and stop() want everything in the database
+    }
     housekeeping(now, force);
     const spool::WriterStats& ws = writer_.stats();
     set(spooled_, ws.records_written);
