@@ -125,6 +125,34 @@ void copy_trace_counts(const traces::TraceService* traces, server::ControlStats&
     }
 }
 
+// Hands the client keys of a new settings snapshot to the Redis thread of shared limits.
+void watch_client_keys(redis::LimitsSync* sync, const shard::Settings& settings) {
+    if (sync != nullptr) {
+        sync->watch(settings.proxy != nullptr ? settings.proxy->clients : nullptr);
+    }
+}
+
+void copy_redis_counts(const redis::LimitsSync* sync, const limits::SharedLimits* shared,
+                       server::ControlStats& stats) {
+    if (sync == nullptr || shared == nullptr) {
+        return;
+    }
+    redis::SyncCounts c = sync->counts();
+    limits::SharedLimitsCounts w = shared->counts();
+    stats.redis_up.set(c.up);
+    stats.redis_connects_total.set(c.connects);
+    stats.redis_failures_total.set(c.failures);
+    stats.redis_round_trips_total.set(c.rounds);
+    stats.redis_errors_total.set(c.errors);
+    stats.redis_permits_total.set(c.permits);
+    stats.redis_permits_expired_total.set(c.dropped);
+    stats.redis_reconciled_requests_total.set(c.reconciled);
+    stats.redis_parked_total.set(w.parked);
+    stats.redis_park_timeouts_total.set(w.park_timeouts);
+    stats.redis_fail_open_total.set(w.fail_open);
+    stats.redis_fail_closed_total.set(w.fail_closed);
+}
+
 void copy_dns_counts(const upstream::Resolver* resolver, server::ControlStats& stats) {
     if (resolver != nullptr) {
         upstream::ResolverCounts c = resolver->counts();
@@ -222,6 +250,9 @@ int Gateway::run() {
         traces_->stop();  // drains every worker's ring into the spool and the database
     }
     resolver_.reset();  // stops and joins its thread
+    if (limits_sync_ != nullptr) {
+        limits_sync_->stop();  // hands unused day permits back to Redis
+    }
     RG_INFO("ringgate stopped");
     return 0;
 }
@@ -332,6 +363,10 @@ bool Gateway::start_shards() {
     }
     watch_origins(resolver_, *settings);
     settings_ = settings;
+    if (!start_shared_limits()) {
+        return false;
+    }
+    watch_client_keys(limits_sync_.get(), *settings);
     for (uint32_t w = 0; w < worker_count_; ++w) {
         stats_.push_back(std::make_unique<server::ServerStats>());
         metrics_.shards.push_back(stats_.back().get());
@@ -374,19 +409,20 @@ bool Gateway::start_shards() {
         const server::MetricsSources* metrics = &metrics_;
         proxy::WorkerBoard* board = board_.get();
         observe::WorkerMetrics* block = &registry_->add_block();
+        limits::SharedLimits* shared = shared_limits_.get();
         proxy::TraceHooks hooks;
         if (traces_ != nullptr) {
             hooks.producer = &traces_->add_producer();
             hooks.queries = traces_->queries();
         }
         hooks.postgresql = snapshot_->storage.traces.backend == storage::TracesBackend::postgresql;
-        auto started = shards_.back()->start(
-            settings, [fds, count, stats, metrics, log, board, block, hooks](shard::Shard& s) {
-                auto server = std::make_unique<server::HttpServer>(s, fds, count, stats, metrics);
-                server->set_handler(
-                    std::make_unique<proxy::ProxyHandler>(s, *server, log, board, block, hooks));
-                return server;
-            });
+        auto started = shards_.back()->start(settings, [fds, count, stats, metrics, log, board,
+                                                        block, hooks, shared](shard::Shard& s) {
+            auto server = std::make_unique<server::HttpServer>(s, fds, count, stats, metrics);
+            server->set_handler(std::make_unique<proxy::ProxyHandler>(s, *server, log, board, block,
+                                                                      hooks, shared));
+            return server;
+        });
         if (!started.ok()) {
             RG_ERROR("worker %u failed to start: %s (%s)", w, started.error().context,
                      std::strerror(started.error().sys_errno));
@@ -423,6 +459,33 @@ bool Gateway::start_traces() {
     RG_INFO("request traces: spool %s, %s", o.spool_dir.c_str(),
             o.traces.backend == storage::TracesBackend::sqlite ? o.traces.sqlite_path.c_str()
                                                                : "PostgreSQL (ringgate-pgexport)");
+    return true;
+}
+
+bool Gateway::start_shared_limits() {
+    const storage::Options& o = snapshot_->storage;
+    if (!o.has_redis) {
+        return true;
+    }
+    shared_limits_ = std::make_unique<limits::SharedLimits>(
+        o.redis_failure == storage::RedisFailure::open ? limits::RedisFailure::open
+                                                       : limits::RedisFailure::closed,
+        worker_count_);
+    redis::SyncOptions so;
+    so.host = o.redis.host;
+    so.port = o.redis.port;
+    so.db = o.redis.db;
+    so.username = o.redis.username;
+    so.password = o.redis.password;
+    limits_sync_ = std::make_unique<redis::LimitsSync>(so, shared_limits_.get());
+    auto started = limits_sync_->start();
+    if (!started.ok()) {
+        RG_ERROR("cannot start the redis thread: %s", started.error().context);
+        return false;
+    }
+    control_stats_.has_redis = true;
+    RG_INFO("client-key limits shared through redis %s:%u/%u (failure: %s)", so.host.c_str(),
+            so.port, so.db, o.redis_failure == storage::RedisFailure::open ? "open" : "closed");
     return true;
 }
 
@@ -494,6 +557,7 @@ void Gateway::on_tick(io::Operation* op, int32_t, uint32_t) {
     copy_dns_counts(self->resolver_.get(), self->control_stats_);
     self->publish_metrics();
     copy_trace_counts(self->traces_.get(), self->control_stats_);
+    copy_redis_counts(self->limits_sync_.get(), self->shared_limits_.get(), self->control_stats_);
     self->watchdog_check();
     self->arm_tick();
 }
@@ -593,6 +657,7 @@ void Gateway::reload() {
         post(*s, shard::Message::reload);
     }
     watch_origins(resolver_, *settings);
+    watch_client_keys(limits_sync_.get(), *settings);
     // Hand the messages to the kernel before telling anyone the reload is done: each
     // shard's reload completion is then queued ahead of any request that follows READY=1.
     ring_.submit();

@@ -12,10 +12,12 @@
 #include "config/config.h"
 #include "io/operation.h"
 #include "io/ring.h"
+#include "limits/shared_limits.h"
 #include "observe/log_writer.h"
 #include "observe/registry.h"
 #include "proxy/proxy_metrics.h"
 #include "proxy/worker_board.h"
+#include "redis/limits_sync.h"
 #include "server/http_server.h"
 #include "server/stats.h"
 #include "shard/shard.h"
@@ -94,6 +96,11 @@ class Gateway {
     proxy::KeyMetricsPublisher key_metrics_;
     std::vector<std::unique_ptr<shard::Shard>> shards_;
     std::unique_ptr<upstream::Resolver> resolver_;  // DNS re-resolution; null if it failed
+    // storage.redis (read at start; a change needs a restart): what the workers' limiters
+    // share, and the thread that keeps it in step with Redis. Both null without it.
+    std::unique_ptr<limits::SharedLimits> shared_limits_;
+    std::unique_ptr<redis::LimitsSync> limits_sync_;
+    bool start_shared_limits();
 
     io::Ring ring_;
     int signal_fd_ = -1;

@@ -1,14 +1,15 @@
 #include "config/not_implemented.h"
 
+#include <array>
 #include <string>
 
 namespace rg::config::detail {
 namespace {
 
 // Delete a row in the change that makes its feature work (with a test that uses the key).
-constexpr NotImplemented table[] = {
-    {"storage.redis", "limits shared through Redis are not built yet"},
-};
+// Empty: every key of the config contract is built (storage.traces and storage.redis were
+// the last).
+constexpr std::array<NotImplemented, 0> table{};
 
 }  // namespace
 

@@ -10,6 +10,8 @@ namespace {
 // In the order of the enumerators of log::Level and log::Format.
 const std::vector<std::string_view> level_names = {"debug", "info", "warn", "error"};
 const std::vector<std::string_view> format_names = {"json", "text"};
+// In the order of storage::RedisFailure.
+const std::vector<std::string_view> redis_failure_names = {"open", "closed"};
 
 constexpr std::string_view default_listen = "0.0.0.0:8080";
 
@@ -133,6 +135,7 @@ void read_storage(Reader& r, const YAML::Node& node, const std::string& path,
                     [&](const YAML::Node& n, const std::string& p) {
                         read_retention(r, n, p, &out->retention_s);
                     }},
+                   r.enum_field("redis_failure", redis_failure_names, &out->redis_failure),
                });
 }
 

@@ -157,6 +157,10 @@ std::string storage_line(const storage::Options& s) {
     value += s.has_redis ? ", redis " + s.redis.host + ":" + std::to_string(s.redis.port) + "/" +
                                std::to_string(s.redis.db)
                          : ", redis off";
+    if (s.has_redis) {
+        value += s.redis_failure == storage::RedisFailure::open ? " (failure: open)"
+                                                                : " (failure: closed)";
+    }
     return line("storage", value);
 }
 

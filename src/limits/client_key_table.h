@@ -31,6 +31,12 @@ struct LimitRules {
     uint64_t budget_month_micro_usd = no_limit;
 
     static LimitRules from(const ClientKeyOptions& options);
+    // Whether any limit is set (a key without limits never needs the limiter's state).
+    bool any() const {
+        return requests.mode != RequestRate::Mode::unlimited || tokens_per_minute != no_limit ||
+               requests_per_day != no_limit || tokens_per_day != no_limit ||
+               budget_day_micro_usd != no_limit || budget_month_micro_usd != no_limit;
+    }
 };
 
 class ClientKey {

@@ -10,6 +10,7 @@
 
 #include "limits/period_counter.h"
 #include "limits/request_bucket.h"
+#include "limits/shared_key_state.h"
 #include "limits/token_window.h"
 #include "limits/usage.h"
 
@@ -55,6 +56,9 @@ struct KeyState {
         std::atomic<uint64_t> tokens[token_kind_count] = {};
         std::atomic<uint64_t> cost_micro_usd{0};
     } counters;
+
+    // Leases and read-backs of limits shared through Redis (storage.redis); idle without.
+    SharedKeyState shared;
 
     KeyCounters read_counters() const;
 };

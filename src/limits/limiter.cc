@@ -36,6 +36,14 @@ void count_tokens(KeyState::Counters& c, const Usage& u) {
 // (an undone GCRA step could let a later request through early).
 Admission Limiter::admit(const ClientKey& key, uint64_t now_ms, int64_t wall_ms,
                          uint64_t estimated) const {
+    if (shared_ != nullptr && key.rules().any()) {
+        return admit_shared(key, now_ms, wall_ms, estimated);
+    }
+    return admit_local(key, now_ms, wall_ms, estimated);
+}
+
+Admission Limiter::admit_local(const ClientKey& key, uint64_t now_ms, int64_t wall_ms,
+                               uint64_t estimated) const {
     KeyState& st = key.state();
     const LimitRules& r = key.rules();
     Admission a;
@@ -178,6 +186,11 @@ void Limiter::settle(const ClientKey& key, const Admission& a, const Usage& actu
     }
     if (cost != 0 && r.budget_month_micro_usd != no_limit) {
         st.cost_month_micro_usd.add(utc_month(wall_ms), cost);
+    }
+    if (shared_ != nullptr) {
+        // Told to Redis by its thread (also after an outage: reconciliation).
+        st.shared.pending_tokens.fetch_add(used, relaxed);
+        st.shared.pending_cost_micro_usd.fetch_add(cost, relaxed);
     }
     st.counters.settled.fetch_add(1, relaxed);
     count_tokens(st.counters, actual);

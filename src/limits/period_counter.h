@@ -68,6 +68,47 @@ class PeriodCounter {
         }
     }
 
+    // Takes one from `period`'s count if it is above zero (used by leases of permits).
+    bool sub_one(int64_t period) {
+        uint64_t w = word_.load(std::memory_order_acquire);
+        for (;;) {
+            if (tag_of(w) != tag(period) || count_of(w) == 0) {
+                return false;
+            }
+            if (word_.compare_exchange_weak(w, w - 1, std::memory_order_acq_rel)) {
+                return true;
+            }
+        }
+    }
+
+    // Adds `n` only while the word holds `period`: a put-back into an ended period is dropped.
+    void add_if_current(int64_t period, uint64_t n) {
+        uint64_t w = word_.load(std::memory_order_acquire);
+        while (tag_of(w) == tag(period) && count_of(w) + n <= count_max) {
+            if (word_.compare_exchange_weak(w, w + n, std::memory_order_acq_rel)) {
+                return;
+            }
+        }
+    }
+
+    // Empties `period`'s count and returns it (0 when the word holds another period).
+    uint64_t take_all(int64_t period) {
+        uint64_t w = word_.load(std::memory_order_acquire);
+        for (;;) {
+            if (tag_of(w) != tag(period)) {
+                return 0;
+            }
+            if (word_.compare_exchange_weak(w, make(tag(period), 0), std::memory_order_acq_rel)) {
+                return count_of(w);
+            }
+        }
+    }
+
+    // Sets `period`'s count (a value read back from elsewhere), whatever the word held.
+    void store(int64_t period, uint64_t n) {
+        word_.store(make(tag(period), n < count_max ? n : count_max), std::memory_order_release);
+    }
+
   private:
     static constexpr uint64_t lag_periods_max = 2;
 

@@ -45,6 +45,7 @@ enum class Phase : uint8_t {
     error_body,    // a non-2xx answer arriving, read to be classified
     streaming,     // response head forwarded to the client (committed), body flowing
     backoff,       // between attempts: waiting for the retry delay or a key's cooldown
+    limit_wait,    // shared limits: waiting for request permits from Redis (parked)
     finished,
 };
 
@@ -159,6 +160,7 @@ struct Exchange final : upstream::Observer {
     bool admitted = false;
     bool usage_known = false;  // `usage` holds what the upstream reported
     limits::Admission admission;
+    uint64_t park_deadline_ms = 0;  // parked for permits: until when (0: never parked)
     translate::Usage usage;
     uint8_t key_source = 0;  // limits::KeySource: where the client presented a key
     // Output tokens of a stream counted from the content deltas that went by (billed

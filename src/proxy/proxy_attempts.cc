@@ -113,8 +113,12 @@ void ProxyHandler::start_upstream(Exchange* x) {
         return;
     }
     if (!admit(x, r.public_name)) {
-        return;
+        return;  // refused, or parked until the shared limits have permits
     }
+    plan_and_start(x, r);
+}
+
+void ProxyHandler::plan_and_start(Exchange* x, const Resolution& r) {
     build_plan(x, r);
     if (x->plan_count == 0) {
         fail(x, ErrorKind::invalid_request,

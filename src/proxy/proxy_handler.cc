@@ -1,5 +1,7 @@
 #include "proxy/proxy_handler.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -56,11 +58,13 @@ ErrorExtras stream_error_extras(const Exchange* x) {
 
 ProxyHandler::ProxyHandler(shard::Shard& shard, server::HttpServer& server,
                            observe::LogProducer* access_log, WorkerBoard* board,
-                           observe::WorkerMetrics* metrics, TraceHooks traces)
+                           observe::WorkerMetrics* metrics, TraceHooks traces,
+                           limits::SharedLimits* shared_limits)
     : shard_(shard),
       server_(server),
       pool_(shard, idle_upstream_max, idle_upstream_timeout_ms),
       selector_(shard.index()),
+      limiter_(shared_limits),
       access_log_(access_log),
       board_(board),
       metrics_(metrics),
@@ -69,9 +73,17 @@ ProxyHandler::ProxyHandler(shard::Shard& shard, server::HttpServer& server,
     if (const char* key = std::getenv("RINGGATE_ADMIN_KEY")) {
         admin_key_ = key;
     }
+    if (shared_limits != nullptr) {
+        arm_limits_wake();
+    }
 }
 
-ProxyHandler::~ProxyHandler() = default;
+ProxyHandler::~ProxyHandler() {
+    if (limits_wake_fd_ >= 0) {
+        limiter_.shared()->attach_shard(shard_.index(), -1);
+        ::close(limits_wake_fd_);
+    }
+}
 
 void ProxyHandler::on_settings(const std::shared_ptr<const shard::Settings>& settings) {
     settings_ = settings;
@@ -136,6 +148,7 @@ Exchange* ProxyHandler::acquire_exchange(server::Connection* c) {
     x->counted_stream = false;
     x->request_id_len = 0;
     x->trace_query = nullptr;
+    x->park_deadline_ms = 0;
     x->cors_count = 0;
     x->cors_arena.clear();
     x->head_arena.clear();
@@ -976,7 +989,12 @@ uint64_t ProxyHandler::on_timer(uint64_t now_ms) {
         timers_.remove(n);
         on_deadline(static_cast<Exchange*>(n->owner));
     }
+    expire_parked(now_ms);
     uint64_t next = timers_.next_deadline_ms();
+    uint64_t parked_next = parked_.next_deadline_ms();
+    if (parked_next != 0 && (next == 0 || parked_next < next)) {
+        next = parked_next;
+    }
     uint64_t pool_next = pool_.on_timer(now_ms);
     if (pool_next != 0 && (next == 0 || pool_next < next)) {
         next = pool_next;

@@ -55,9 +55,11 @@ class ProxyHandler final : public server::RequestHandler {
     // `board` (may be null): where this shard mirrors its numbers for /health/detailed.
     // `metrics` (may be null): this shard's block of the metrics registry. `traces`: its
     // ring of the trace thread and the admin trace queries (proxy_trace.h).
+    // `shared_limits` (may be null): client-key limits shared through Redis.
     ProxyHandler(shard::Shard& shard, server::HttpServer& server,
                  observe::LogProducer* access_log = nullptr, WorkerBoard* board = nullptr,
-                 observe::WorkerMetrics* metrics = nullptr, TraceHooks traces = {});
+                 observe::WorkerMetrics* metrics = nullptr, TraceHooks traces = {},
+                 limits::SharedLimits* shared_limits = nullptr);
     ~ProxyHandler() override;
 
     bool on_request(server::Connection* c, const http::RequestHead& head) override;
@@ -95,6 +97,7 @@ class ProxyHandler final : public server::RequestHandler {
     void fail(Exchange* x, ErrorKind kind, std::string_view message, int status = 0);
     // Attempts (proxy_attempts.cc): plan, pick a key, launch, classify failures, retry.
     void start_upstream(Exchange* x);
+    void plan_and_start(Exchange* x, const Resolution& r);
     void build_plan(Exchange* x, const Resolution& r);
     void next_attempt(Exchange* x);
     void launch(Exchange* x, const Candidate& c, uint32_t key);
@@ -111,8 +114,14 @@ class ProxyHandler final : public server::RequestHandler {
     void complete_translated(Exchange* x, bool reusable);
     // Client keys and limits (proxy_limits.cc).
     void authenticate(Exchange* x, const http::RequestHead& head);
-    bool admit(Exchange* x, std::string_view public_model);
+    bool admit(Exchange* x, std::string_view public_model, bool wait_over = false);
     void refuse_limited(Exchange* x, const limits::Admission& a);
+    // Shared limits (proxy_limits.cc): requests parked until the Redis thread has permits.
+    void park(Exchange* x);
+    void resume_parked(Exchange* x, bool wait_over);
+    void arm_limits_wake();
+    static void on_limits_wake(io::Operation* op, int32_t res, uint32_t flags);
+    void expire_parked(uint64_t now_ms);
     void settle_limits(Exchange* x);
     void passthrough_usage(Exchange* x);
     void read_usage(Exchange* x, std::string_view json);
@@ -154,6 +163,12 @@ class ProxyHandler final : public server::RequestHandler {
     std::string admin_key_;  // RINGGATE_ADMIN_KEY at start; empty: the admin API is off
     ProxyStats stats_;
     limits::Limiter limiter_;
+    // Shared limits: exchanges parked for permits (deadline order), and the eventfd the
+    // Redis thread writes to wake this shard, read through the ring.
+    shard::TimerList parked_;
+    int limits_wake_fd_ = -1;
+    io::Operation limits_wake_op_;
+    uint64_t limits_wake_value_ = 0;
     observe::LogProducer* access_log_ = nullptr;
     void log_access(Exchange* x);
     // Audit records (proxy_audit.cc), pushed by the shard that saw the event.

@@ -1,6 +1,8 @@
 // ProxyHandler, client side of limits/: who calls (client keys, hashed, from any of the
 // four places SDKs put them), which models the key may use, whether its rate limits,
 // quotas and budgets admit the request, and what the answer cost once it is known.
+#include <sys/eventfd.h>
+
 #include <cstdio>
 
 #include "base/clock.h"
@@ -69,7 +71,7 @@ void ProxyHandler::authenticate(Exchange* x, const http::RequestHead& head) {
     x->client = a.key;
 }
 
-bool ProxyHandler::admit(Exchange* x, std::string_view public_model) {
+bool ProxyHandler::admit(Exchange* x, std::string_view public_model, bool wait_over) {
     if (x->client == nullptr) {
         return true;
     }
@@ -82,8 +84,22 @@ bool ProxyHandler::admit(Exchange* x, std::string_view public_model) {
     }
     uint64_t estimate =
         counts_tokens(*x->client) ? limits::estimate_input_tokens(x->body.view()) : 0;
-    limits::Admission a =
-        limiter_.admit(*x->client, monotonic_ms(), static_cast<int64_t>(wall_ms()), estimate);
+    uint64_t now = monotonic_ms();
+    int64_t wall = static_cast<int64_t>(wall_ms());
+    limits::Admission a = wait_over ? limiter_.admit_fallback(*x->client, now, wall, estimate)
+                                    : limiter_.admit(*x->client, now, wall, estimate);
+    if (a.wait) {
+        park(x);
+        return false;
+    }
+    if (a.unavailable) {
+        // Shared limits cannot be checked and storage.redis_failure is closed: a 503 the
+        // client may retry, not a 429 that would blame its key.
+        ++stats_.limited;
+        fail(x, ErrorKind::overloaded, "Rate limits cannot be checked right now; retry shortly",
+             503);
+        return false;
+    }
     if (!a.ok) {
         refuse_limited(x, a);
         return false;
@@ -91,6 +107,72 @@ bool ProxyHandler::admit(Exchange* x, std::string_view public_model) {
     x->admission = a;
     x->admitted = true;
     return true;
+}
+
+// --- Shared limits: parked requests -------------------------------------------------------
+
+void ProxyHandler::park(Exchange* x) {
+    limits::SharedLimits* shared = limiter_.shared();
+    if (x->park_deadline_ms == 0) {
+        x->park_deadline_ms = monotonic_ms() + limits::SharedLimits::park_timeout_ms;
+        shared->count_parked();
+    }
+    x->phase = Phase::limit_wait;
+    parked_.insert_sorted(&x->timer, x->park_deadline_ms);
+    shard_.wake_at(x->park_deadline_ms);
+    shared->signal_waiting(shard_.index());
+}
+
+void ProxyHandler::resume_parked(Exchange* x, bool wait_over) {
+    shard::timer_unlink(&x->timer);
+    x->phase = Phase::reading_body;  // where start_upstream() found it
+    if (wait_over) {
+        limiter_.shared()->count_park_timeout();
+    }
+    Resolution r = x->cfg->router->resolve(x->scan.model());
+    if (!r.found()) {
+        fail(x, ErrorKind::model_not_found, "The model is no longer routed by this gateway");
+        return;
+    }
+    if (admit(x, r.public_name, wait_over)) {
+        plan_and_start(x, r);
+    }
+}
+
+void ProxyHandler::expire_parked(uint64_t now_ms) {
+    while (!parked_.empty() && parked_.front()->deadline_ms <= now_ms) {
+        resume_parked(static_cast<Exchange*>(parked_.front()->owner), true);
+    }
+}
+
+void ProxyHandler::arm_limits_wake() {
+    if (limits_wake_fd_ < 0) {
+        limits_wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        RG_ASSERT(limits_wake_fd_ >= 0);
+        limits_wake_op_.owner = this;
+        limits_wake_op_.on_complete = &ProxyHandler::on_limits_wake;
+        limiter_.shared()->attach_shard(shard_.index(), limits_wake_fd_);
+    }
+    io_uring_sqe* sqe = shard_.ring().sqe();
+    io_uring_prep_read(sqe, limits_wake_fd_, &limits_wake_value_, sizeof(limits_wake_value_), 0);
+    io::Ring::bind(sqe, &limits_wake_op_);
+}
+
+// The Redis thread has news (permits, or Redis came or went): every parked request asks
+// again, in arrival order; those still without a permit park again with their deadline.
+void ProxyHandler::on_limits_wake(io::Operation* op, int32_t, uint32_t) {
+    auto* self = static_cast<ProxyHandler*>(op->owner);
+    shard::TimerList again;
+    while (!self->parked_.empty()) {
+        shard::TimerNode* n = self->parked_.front();
+        self->parked_.remove(n);
+        again.push_back(n, n->deadline_ms);
+    }
+    while (!again.empty()) {
+        // resume_parked() takes it off `again`: admitted, refused, or parked again.
+        self->resume_parked(static_cast<Exchange*>(again.front()->owner), false);
+    }
+    self->arm_limits_wake();
 }
 
 void ProxyHandler::refuse_limited(Exchange* x, const limits::Admission& a) {

@@ -88,6 +88,12 @@ void HttpServer::write_metrics(Connection* c, bool close) {
     if (metrics_->control != nullptr && metrics_->control->traces_on) {
         write_trace_metrics(body, *metrics_->control);
     }
+    if (metrics_->control != nullptr && metrics_->control->has_redis) {
+#define RG_RENDER_REDIS_STAT(name, type, help) \
+    append_metric(body, #name, #type, help, metrics_->control->name.get());
+        RG_REDIS_STATS(RG_RENDER_REDIS_STAT)
+#undef RG_RENDER_REDIS_STAT
+    }
     if (metrics_->config_generation != nullptr) {
         append_metric(body, "config_generation", "gauge",
                       "Generation of the config snapshot in force (1 at start).",

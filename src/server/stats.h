@@ -94,6 +94,26 @@ struct ServerStats {
     X(dns_address_changes_total, counter,                                                      \
       "Re-resolutions that changed an upstream host's published addresses.")
 
+// Limits shared through Redis (storage.redis), in ControlStats: the control thread copies
+// the Redis thread's and the workers' shared-limit counts there on its tick.
+#define RG_REDIS_STATS(X)                                                                      \
+    X(redis_up, gauge, "1 while the Redis server of shared limits answers in time, else 0.")   \
+    X(redis_connects_total, counter, "Connections made to the Redis server of shared limits.") \
+    X(redis_failures_total, counter,                                                           \
+      "Times Redis became unreachable or too slow (storage.redis_failure applied).")           \
+    X(redis_round_trips_total, counter, "Pipelined round trips to Redis.")                     \
+    X(redis_errors_total, counter, "Redis script calls answered with an error.")               \
+    X(redis_permits_total, counter, "Request permits leased from Redis by this instance.")     \
+    X(redis_permits_expired_total, counter, "Leased request permits that expired unused.")     \
+    X(redis_reconciled_requests_total, counter,                                                \
+      "Requests admitted locally while Redis was away, added to Redis on its return.")         \
+    X(redis_parked_total, counter, "Requests that waited for permits from Redis.")             \
+    X(redis_park_timeouts_total, counter,                                                      \
+      "Requests whose wait for permits ran out (storage.redis_failure applied).")              \
+    X(redis_fail_open_total, counter,                                                          \
+      "Requests admitted by this instance's own limiter while Redis was away.")                \
+    X(redis_fail_closed_total, counter, "Requests refused (503) while Redis was away.")
+
 // Process-wide counters owned by the control thread.
 struct ControlStats {
     Counter config_reloads_total;
@@ -108,6 +128,10 @@ struct ControlStats {
     Counter trace_dropped_ring_full;     // ringgate_trace_records_dropped_total{reason=...}
     Counter trace_dropped_spool_full;
     Counter trace_dropped_error;
+    bool has_redis = false;  // the redis_* counters are rendered only with storage.redis
+#define RG_DECLARE_REDIS_STAT(name, type, help) Counter name;
+    RG_REDIS_STATS(RG_DECLARE_REDIS_STAT)
+#undef RG_DECLARE_REDIS_STAT
 };
 
 }  // namespace rg::server

@@ -27,6 +27,13 @@ struct RedisOptions {
     std::string password;  // never logged or printed
 };
 
+// storage.redis_failure: what client-key limits do while Redis is unreachable or slower
+// than its timeout.
+enum class RedisFailure : uint8_t {
+    open = 0,  // each instance falls back to its own limiter with the full limits
+    closed,    // requests of keys with limits are refused (503) until Redis answers
+};
+
 struct Options {
     TracesOptions traces;
     // The durable trace spool (spool/README.md): every trace goes here first; the SQLite
@@ -36,6 +43,7 @@ struct Options {
     uint64_t retention_s = 30ull * 86400;   // older traces and spool segments are deleted
     bool has_redis = false;
     RedisOptions redis;
+    RedisFailure redis_failure = RedisFailure::open;
 };
 
 }  // namespace rg::storage

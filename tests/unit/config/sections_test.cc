@@ -176,6 +176,7 @@ TEST(ExampleConfig, LoadsIntoTheExpectedStructs) {
     EXPECT_EQ(s.storage.redis.host, "127.0.0.1");
     EXPECT_EQ(s.storage.redis.port, 6379);
     EXPECT_EQ(s.storage.redis.db, 0u);
+    EXPECT_EQ(s.storage.redis_failure, storage::RedisFailure::open);
     EXPECT_EQ(s.logging.level, log::Level::info);
     EXPECT_EQ(s.logging.access_log, "stderr");
     EXPECT_EQ(s.logging.format, log::Format::json);
@@ -317,6 +318,22 @@ TEST(Defaults, AuthIsRequiredOnceClientKeysExistUnlessSaidOtherwise) {
     ASSERT_TRUE(explicit_off.ok()) << errors_text(explicit_off);
     EXPECT_FALSE(explicit_off.snapshot->auth.required);
     EXPECT_EQ(explicit_off.snapshot->client_keys[0].allowed_models, std::vector<std::string>{"*"});
+}
+
+TEST(Defaults, SharedLimitsLoadAsBuiltAndFailOpenUnlessSaidOtherwise) {
+    LoadResult open = testing::load_as_built("storage: {redis: \"redis://h:7000/2\"}\n");
+    ASSERT_TRUE(open.ok()) << errors_text(open);
+    EXPECT_TRUE(open.snapshot->storage.has_redis);
+    EXPECT_EQ(open.snapshot->storage.redis.db, 2u);
+    EXPECT_EQ(open.snapshot->storage.redis_failure, storage::RedisFailure::open);
+    LoadResult closed =
+        testing::load_as_built("storage: {redis: \"redis://h:7000/2\", redis_failure: closed}\n");
+    ASSERT_TRUE(closed.ok()) << errors_text(closed);
+    EXPECT_EQ(closed.snapshot->storage.redis_failure, storage::RedisFailure::closed);
+    LoadResult bad = testing::load_as_built("storage: {redis_failure: maybe}\n");
+    ASSERT_EQ(bad.errors.size(), 1u) << errors_text(bad);
+    EXPECT_NE(bad.errors[0].message.find("storage.redis_failure"), std::string::npos)
+        << errors_text(bad);
 }
 
 TEST(Defaults, PricingCachedInputDefaultsToInput) {
