@@ -13,6 +13,7 @@
 #include "common/alloc_counter.h"
 #include "limits/limiter.h"
 #include "limits/token_estimate.h"
+#include "limits/utc_period.h"
 
 namespace {
 
@@ -103,6 +104,37 @@ void BM_AdmitSettle(benchmark::State& state) {
 }
 BENCHMARK(BM_AdmitSettle)->Arg(1)->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(BM_AdmitSettle)->Arg(0)->Threads(2)->UseRealTime();
+
+// storage.redis with leases active (the common case: the Redis thread refills ahead of
+// demand): admit takes a day permit and a bucket permit from the key's leases and checks
+// tokens and budgets against the other instances' usage; settle also queues the usage for
+// Redis. Same key on every thread (the lease words bounce between cores).
+void BM_AdmitSettleSharedLease(benchmark::State& state) {
+    auto t = table();
+    static SharedLimits shared(RedisFailure::open, 2);
+    const Limiter limiter(&shared);
+    const ClientKey* key = t->authenticate(plain_key(0));
+    const Usage usage = answer_usage();
+    const uint64_t now = rg::monotonic_ms();
+    const int64_t wall = static_cast<int64_t>(rg::wall_ms());
+    if (state.thread_index() == 0) {
+        shared.set_up(true);
+        key->state().shared.rps.refill(uint64_t{1} << 39, now + 3600000, now);
+        key->state().shared.day.grant(utc_day(wall), uint64_t{1} << 46);
+    }
+    const uint64_t before = rg::bench::allocations();
+    for (auto _ : state) {
+        const Admission a = limiter.admit(*key, now, wall, 150);
+        limiter.settle(*key, a, usage, &price, now, wall);
+        benchmark::DoNotOptimize(a);
+        if (!a.ok) {
+            state.SkipWithError("not admitted from the lease");
+            break;
+        }
+    }
+    RG_BENCH_REPORT_ALLOCS(state, before);
+}
+BENCHMARK(BM_AdmitSettleSharedLease)->Threads(1)->Threads(2)->UseRealTime();
 
 void BM_Authenticate(benchmark::State& state) {
     auto t = table();

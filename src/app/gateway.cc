@@ -639,6 +639,11 @@ void Gateway::reload() {
             "reload: storage.traces, spool, spool_max_bytes and retention take effect only "
             "after a restart");
     }
+    if (snap->storage.has_redis != snapshot_->storage.has_redis ||
+        snap->storage.redis.url != snapshot_->storage.redis.url ||
+        snap->storage.redis_failure != snapshot_->storage.redis_failure) {
+        RG_WARN("reload: storage.redis and storage.redis_failure take effect only after a restart");
+    }
     std::string error;
     auto settings = make_settings(snap, &error);
     if (settings == nullptr) {

@@ -94,8 +94,7 @@ bool ProxyHandler::admit(Exchange* x, std::string_view public_model, bool wait_o
     }
     if (a.unavailable) {
         // Shared limits cannot be checked and storage.redis_failure is closed: a 503 the
-        // client may retry, not a 429 that would blame its key.
-        ++stats_.limited;
+        // client may retry, not a 429 that would blame its key (counted by SharedLimits).
         fail(x, ErrorKind::overloaded, "Rate limits cannot be checked right now; retry shortly",
              503);
         return false;

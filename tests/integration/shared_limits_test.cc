@@ -128,6 +128,12 @@ TEST_F(SharedLimitsTest, TwoInstancesEnforceADayQuotaExactlyTogether) {
     EXPECT_EQ(redis_.cli("GET " + today("rq:", "daily")), "40");
     EXPECT_GT(a->metric("ringgate_redis_permits_total") + b->metric("ringgate_redis_permits_total"),
               0);
+    // The first requests found no lease (idle key) and waited for one instead of a 429.
+    EXPECT_TRUE(eventually([&] {
+        return a->metric("ringgate_redis_parked_total") > 0 &&
+               b->metric("ringgate_redis_parked_total") > 0;
+    }));
+    EXPECT_EQ(a->metric("ringgate_redis_park_timeouts_total"), 0);
 }
 
 TEST_F(SharedLimitsTest, TwoInstancesNeverExceedTheRequestBucketTogether) {
