@@ -219,10 +219,16 @@ TEST_F(SharedLimitsTest, RedisKilledFailsOpenOrClosedAndCountsAreReconciledOnRet
     }));
     ASSERT_TRUE(eventually([&] { return closed->metric("ringgate_redis_up") == 1; }));
     EXPECT_EQ(cc.call("ck-big"), 200);
-    // Redis counts every permit it leased to both plus the 6 admitted while it was away.
-    const long long leased = open->metric("ringgate_redis_permits_total") +
-                             closed->metric("ringgate_redis_permits_total");
-    EXPECT_EQ(std::stoll(redis_.cli("GET " + today("rq:", "big"))), leased + 6);
+    // Redis counts every permit it leased to both plus the 6 admitted while it was away
+    // (metrics reach /metrics on a 50 ms tick: polled until they agree).
+    long long leased = 0, in_redis = 0;
+    EXPECT_TRUE(eventually([&] {
+        leased = open->metric("ringgate_redis_permits_total") +
+                 closed->metric("ringgate_redis_permits_total");
+        in_redis = std::stoll("0" + redis_.cli("GET " + today("rq:", "big")));
+        return in_redis == leased + 6;
+    })) << in_redis
+        << " in redis, " << leased << " leased";
     EXPECT_EQ(open->log().find("sk-oa"), std::string::npos);
 }
 
