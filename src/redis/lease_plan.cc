@@ -20,16 +20,19 @@ RpsLeaseRule rps_lease_rule(const limits::RequestRate& rate) {
 }
 
 uint64_t rps_want(const RpsLeaseRule& rule, const Demand& d, uint64_t left, bool renew) {
-    if (!d.active && d.waiting == 0) {
-        return 0;
-    }
-    // Enough for two lease lengths of the recent rate, at most half of what one grant may
-    // carry (the rest stays in Redis for the other instances).
-    const uint64_t horizon_ms = rule.fixed ? 1000 : 2 * rule.lease_ms;
-    uint64_t ahead = d.per_s * horizon_ms / 1000 + 1;
+    // Ahead of demand: what the recent rate will use within one lease, only when that is
+    // at least one request (a slower key claims a permit per request: leases it would not
+    // use would drain the shared bucket for the other instances). At most half of what one
+    // grant may carry: the rest stays in Redis for the other instances.
+    const uint64_t horizon_ms = rule.fixed ? 1000 : rule.lease_ms;
+    const uint64_t expected = d.per_s * horizon_ms;
+    uint64_t ahead = expected >= 1000 ? (expected + 999) / 1000 : 0;
     ahead = std::min(ahead, std::max<uint64_t>(1, rule.lease_burst / 2));
+    if (ahead == 0) {
+        return d.waiting;
+    }
     if (renew) {
-        return d.waiting + ahead;
+        return d.waiting + ahead;  // the permits held expire within half a lease
     }
     if (d.waiting == 0 && left > ahead / 2) {
         return 0;

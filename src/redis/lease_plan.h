@@ -28,7 +28,7 @@ RpsLeaseRule rps_lease_rule(const limits::RequestRate& rate);
 
 // What a key's recent traffic says about the next lease.
 struct Demand {
-    uint64_t per_s = 0;    // admissions per second, smoothed
+    uint64_t per_s = 0;    // admissions per second, smoothed over about a second
     bool active = false;   // admitted anything in the last second
     uint64_t waiting = 0;  // requests parked for permits now (claimed in this grant)
 };

@@ -276,9 +276,12 @@ void LimitsSync::plan(Track& t, size_t index, uint64_t now_ms, int64_t wall,
     limits::SharedKeyState& sh = t.state->shared;
     const uint64_t admitted = t.state->counters.admitted.load(relaxed);
     if (t.last_turn_ms != 0 && now_ms > t.last_turn_ms) {
+        // Exponential average with a time constant of about a second: one request seen
+        // in a 10 ms turn is 1/s, not 100/s.
         const uint64_t delta = admitted - t.last_admitted;
+        const uint64_t dt = std::min<uint64_t>(now_ms - t.last_turn_ms, 1000);
         const uint64_t rate = delta * 1000 / (now_ms - t.last_turn_ms);
-        t.per_s = (3 * t.per_s + rate) / 4;
+        t.per_s = (t.per_s * (1000 - dt) + rate * dt) / 1000;
         if (delta != 0) {
             t.last_active_ms = now_ms;
         }

@@ -29,14 +29,17 @@ TEST(RpsLeaseRule, LeasesHalfTheToleranceWithinBoundsAndKeepsTheRestForRedis) {
     EXPECT_EQ(fixed.lease_burst, 7u);
 }
 
-TEST(RpsWant, IdleKeysAskNothingAndParkedRequestsAreAlwaysClaimed) {
+TEST(RpsWant, IdleOrSlowKeysClaimPerRequestAndBusyKeysLeaseOneLeaseAhead) {
     RpsLeaseRule r = rps_lease_rule(limits::RequestRate::from(100.0, 150));
     EXPECT_EQ(rps_want(r, Demand{0, false, 0}, 0, true), 0u);
-    EXPECT_EQ(rps_want(r, Demand{0, false, 3}, 0, false), 3u + 1u);
-    // 50/s over two 100 ms leases: 11 ahead; a lease with 10 left is enough.
-    EXPECT_EQ(rps_want(r, Demand{50, true, 0}, 10, false), 0u);
-    EXPECT_EQ(rps_want(r, Demand{50, true, 0}, 2, false), 9u);
-    EXPECT_EQ(rps_want(r, Demand{50, true, 0}, 10, true), 11u);
+    EXPECT_EQ(rps_want(r, Demand{0, false, 3}, 0, false), 3u);
+    // 5/s is half a request per 100 ms lease: nothing ahead, parked requests only.
+    EXPECT_EQ(rps_want(r, Demand{5, true, 0}, 0, true), 0u);
+    EXPECT_EQ(rps_want(r, Demand{5, true, 2}, 0, true), 2u);
+    // 50/s over one 100 ms lease: 5 ahead; a lease with 3 left is enough.
+    EXPECT_EQ(rps_want(r, Demand{50, true, 0}, 3, false), 0u);
+    EXPECT_EQ(rps_want(r, Demand{50, true, 0}, 2, false), 3u);
+    EXPECT_EQ(rps_want(r, Demand{50, true, 0}, 2, true), 5u);
     // Never more than half of what one grant may carry.
     EXPECT_EQ(rps_want(r, Demand{100000, true, 0}, 0, false), 70u);
 }
