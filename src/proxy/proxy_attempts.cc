@@ -621,9 +621,9 @@ void ProxyHandler::give_up(Exchange* x) {
             // The provider's error in the client's envelope and status (wire-formats §3).
             scratch_.clear();
             x->response_arena.reset();
-            x->fail_status =
-                translate::translate_error(x->fail_format, x->client_format, x->fail_status,
-                                           x->fail_body.view(), x->response_arena, scratch_);
+            x->fail_status = translate::translate_error(
+                x->fail_format, x->client_format, x->fail_status, x->fail_body.view(),
+                x->response_arena, scratch_, x->fail_class == keys::FailureClass::context_length);
             std::swap(x->fail_body, scratch_);
             std::memcpy(x->fail_content_type, "application/json", 16);
             x->fail_content_type_len = 16;

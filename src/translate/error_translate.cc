@@ -182,7 +182,7 @@ ErrorClass classify(int status, const Envelope& e) {
 }
 
 int write_envelope(Format to, ErrorClass c, std::string_view message, const Envelope& e,
-                   ByteBuffer& out) {
+                   bool context_length, ByteBuffer& out) {
     const ClassInfo& k = classes[static_cast<size_t>(c)];
     JsonWriter w(out);
     w.begin_object();
@@ -226,6 +226,8 @@ int write_envelope(Format to, ErrorClass c, std::string_view message, const Enve
         w.string("insufficient_quota");
     } else if (!e.code.empty() && c == ErrorClass::invalid_request) {
         w.string(e.code);  // context_length_exceeded and friends keep their meaning
+    } else if (context_length && c == ErrorClass::invalid_request) {
+        w.string("context_length_exceeded");  // OpenAI's code for what the upstream said
     } else if (k.openai_code.empty()) {
         w.null();
     } else {
@@ -239,7 +241,7 @@ int write_envelope(Format to, ErrorClass c, std::string_view message, const Enve
 }  // namespace
 
 int translate_error(Format from, Format to, int status, std::string_view body, Arena& arena,
-                    ByteBuffer& out) {
+                    ByteBuffer& out, bool context_length) {
     static_cast<void>(from);  // every envelope keeps its error object under "error"
     Envelope e;
     const bool parsed = read_envelope(arena, body, &e);
@@ -252,7 +254,7 @@ int translate_error(Format from, Format to, int status, std::string_view body, A
         (status == 401 || status == 403 || status == 402 || e.reason == "API_KEY_INVALID")) {
         message = credentials_message;  // the upstream's words may describe the gateway's key
     }
-    return write_envelope(to, c, message, e, out);
+    return write_envelope(to, c, message, e, context_length, out);
 }
 
 }  // namespace rg::translate

@@ -81,8 +81,11 @@ Result<void> emit_response(Format format, const Response& response, const Respon
 // Upstream authentication failures (401, 403, Gemini's 400 API_KEY_INVALID) are the
 // gateway's key problem, not the client's: they become 502 upstream errors (§4.9 #23).
 // A body that is not a recognisable envelope keeps the status and gets a generic message.
+// `context_length` says the caller classified the error as a prompt too long for the model
+// (keys/classify): an OpenAI client then gets code context_length_exceeded, which OpenAI's
+// own answer carries and clients test for, though Anthropic and Gemini say it in words.
 int translate_error(Format from, Format to, int status, std::string_view body, Arena& arena,
-                    ByteBuffer& out);
+                    ByteBuffer& out, bool context_length = false);
 
 // Mapping tables, exposed for the stream translators and tests.
 std::string_view openai_finish_reason(FinishReason reason);

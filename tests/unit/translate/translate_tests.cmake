@@ -1,6 +1,7 @@
 # Translator tests: golden transcripts under tests/data/translate, unit tests of the rules,
 # and (without sanitizers, see tests/unit/proxy) the allocation test.
 set(translate_test_sources
+  ${CMAKE_CURRENT_LIST_DIR}/error_translate_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/golden_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/json_equal.cc
   ${CMAKE_CURRENT_LIST_DIR}/translate_test.cc)
