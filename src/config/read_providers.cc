@@ -10,7 +10,7 @@ namespace {
 
 // In the order of the enumerators of keys::ProviderType, keys::Api and keys::Strategy.
 const std::vector<std::string_view> type_names = {"openai", "anthropic", "gemini"};
-const std::vector<std::string_view> api_names = {"chat", "responses"};
+const std::vector<std::string_view> api_names = {"chat", "responses", "chat_only"};
 const std::vector<std::string_view> strategy_names = {"weighted", "round_robin", "least_inflight",
                                                       "latency", "priority"};
 

@@ -91,7 +91,9 @@ std::string upstream_line(const upstream::Options& u) {
 std::string provider_line(const keys::ProviderOptions& p) {
     std::string out = "  " + p.name + " (" + type_name(p.type);
     if (p.type == keys::ProviderType::openai) {
-        out += p.api == keys::Api::chat ? ", chat" : ", responses";
+        out += p.api == keys::Api::chat        ? ", chat"
+               : p.api == keys::Api::responses ? ", responses"
+                                               : ", chat_only";
     }
     out += ", " + std::string(strategy_name(p.strategy)) + ") " + p.base_url + ": ";
     out += count(p.keys.size(), "key");

@@ -13,8 +13,11 @@ namespace rg::keys {
 
 // Enumerators are numbered in the order config/ lists their names; keep both in step.
 enum class ProviderType : uint8_t { openai = 0, anthropic = 1, gemini = 2 };
-// OpenAI-type upstreams only: which API the upstream serves.
-enum class Api : uint8_t { chat = 0, responses = 1 };
+// OpenAI-type upstreams only: which API the upstream serves. `chat` is OpenAI's full API
+// (Chat Completions, and Responses clients passed through); `responses` serves only the
+// Responses API; `chat_only` serves only Chat Completions (most OpenAI-compatible servers),
+// so Responses clients are translated to it.
+enum class Api : uint8_t { chat = 0, responses = 1, chat_only = 2 };
 enum class Strategy : uint8_t {
     weighted = 0,
     round_robin = 1,

@@ -47,7 +47,9 @@ translate::Format upstream_format_of(const keys::ProviderOptions& o, translate::
     }
     // An `api: chat` upstream is OpenAI's full API, which serves Responses too: a Responses
     // client passes through. `api: responses` serves only Responses: chat is translated.
-    if (client == translate::Format::openai_responses || o.api == keys::Api::responses) {
+    // `api: chat_only` serves only Chat Completions: Responses is translated.
+    if (o.api == keys::Api::responses ||
+        (client == translate::Format::openai_responses && o.api != keys::Api::chat_only)) {
         return translate::Format::openai_responses;
     }
     return translate::Format::openai_chat;
@@ -148,7 +150,7 @@ void ProxyHandler::build_plan(Exchange* x, const Resolution& r) {
         bool same = upstream_format_of(o, x->client_format) == x->client_format &&
                     (x->route != Route::completions && x->route != Route::embeddings
                          ? true
-                         : o.type == keys::ProviderType::openai && o.api == keys::Api::chat);
+                         : o.type == keys::ProviderType::openai && o.api != keys::Api::responses);
         bool can_translate = translatable;
         if ((!same && !can_translate) || x->plan_count == plan_max) {
             return;

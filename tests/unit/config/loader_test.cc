@@ -217,7 +217,7 @@ TEST(ConfigErrors, ReportsBadProviders) {
         {"api on anthropic", head + "    type: anthropic\n    api: chat\n" + keys, 4, 10,
          "providers[0].api: applies to providers of type openai only"},
         {"unknown api", provider + "    api: completions\n", 5, 10,
-         "providers[0].api: must be one of chat, responses"},
+         "providers[0].api: must be one of chat, responses, chat_only"},
         {"unknown strategy", provider + "    strategy: random\n", 5, 15,
          "providers[0].strategy: must be one of weighted, round_robin, least_inflight, latency, "
          "priority (got 'random')"},

@@ -263,7 +263,8 @@ TEST(Defaults, ProvidersDeriveWhatTheyLeaveOut) {
         "providers:\n"
         "  - {name: g, type: gemini, keys: [{id: a, key: b}], max_attempts: 5}\n"
         "  - {name: o, type: openai, api: responses, keys: [{id: a, key: b}],\n"
-        "     base_url: \"http://10.0.0.1:8000/\", verify_tls: false}\n");
+        "     base_url: \"http://10.0.0.1:8000/\", verify_tls: false}\n"
+        "  - {name: c, type: openai, api: chat_only, keys: [{id: a, key: b}]}\n");
     ASSERT_TRUE(result.ok()) << errors_text(result);
     const auto& g = result.snapshot->providers[0];
     EXPECT_EQ(g.base_url, "https://generativelanguage.googleapis.com");
@@ -278,6 +279,7 @@ TEST(Defaults, ProvidersDeriveWhatTheyLeaveOut) {
     EXPECT_EQ(o.url.path_prefix, "");
     EXPECT_FALSE(o.upstream.verify_tls);
     EXPECT_EQ(o.upstream.attempts_max, 2u);
+    EXPECT_EQ(result.snapshot->providers[2].api, keys::Api::chat_only);
     EXPECT_TRUE(result.snapshot->upstream.verify_tls);
     EXPECT_FALSE(result.snapshot->auth.required);  // no client keys: open gateway
 }
