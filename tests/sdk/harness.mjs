@@ -280,6 +280,35 @@ models:
 `;
 }
 
+// The keys of the `api: responses` and `api: chat_only` providers in
+// gateway_config_all_kinds().
+export const responses_provider_key = 'sk-provider-responses';
+export const chat_only_provider_key = 'sk-provider-chat-only';
+
+// gateway_config() plus two openai-type providers: one that serves only the Responses API
+// (`api: responses`, models resp-*) and one that serves only Chat Completions (`api:
+// chat_only`, models chat-only-*, to which Responses clients are translated rather than
+// passed through). With them a model routes to each of the four upstream formats from each
+// client format: chat-only-* (or gpt-* but for Responses clients) Chat Completions, resp-*
+// Responses, claude* Anthropic, gemini* Gemini.
+export function gateway_config_all_kinds(mock_port) {
+    const providers = `  - name: mock-responses
+    type: openai
+    api: responses
+    base_url: http://127.0.0.1:${mock_port}/v1
+    keys: [{id: r1, key: ${responses_provider_key}}]
+  - name: mock-chat-only
+    type: openai
+    api: chat_only
+    base_url: http://127.0.0.1:${mock_port}/v1
+    keys: [{id: c1, key: ${chat_only_provider_key}}]
+models:
+`;
+    return gateway_config(mock_port).replace('models:\n', providers) +
+        '  - name: "resp-*"\n    targets: [{provider: mock-responses}]\n' +
+        '  - name: "chat-only-*"\n    targets: [{provider: mock-chat-only}]\n';
+}
+
 // The ids GET /v1/models must list for gateway_config(): every model entry but wildcards.
 export const configured_model_ids = ['smart', 'gpt-4o-mini', 'text-embedding-3-small'];
 
@@ -331,9 +360,10 @@ export class Gateway {
     }
 }
 
-// The mock, the gateway in front of it, and SDK clients pointed at the gateway.
+// The mock, the gateway in front of it (configured by `config(mock_port)`), and SDK clients
+// pointed at the gateway.
 export class Stack {
-    static async start({ tokens = default_tokens } = {}) {
+    static async start({ tokens = default_tokens, config = gateway_config } = {}) {
         // Both binaries are checked before anything starts or any directory is made.
         binary('RINGGATE_MOCK_BIN');
         binary('RINGGATE_BIN');
@@ -341,7 +371,7 @@ export class Stack {
         const mock = await Mock.start(dir, ['--tokens', String(tokens)]);
         let gateway;
         try {
-            gateway = await Gateway.start(dir, gateway_config(mock.port));
+            gateway = await Gateway.start(dir, config(mock.port));
         } catch (error) {
             await mock.stop().catch(() => {});
             throw error;
