@@ -6,11 +6,15 @@ set(RG_TRANSLATE_SOURCES
   anthropic_response.cc
   arena.cc
   common.cc
+  completions.cc
+  count_tokens.cc
+  embeddings.cc
   error_translate.cc
   gemini_emit.cc
   gemini_request.cc
   gemini_response.cc
   ir.cc
+  json_array_framer.cc
   json_read.cc
   openai_chat_emit.cc
   openai_chat_request.cc
