@@ -473,7 +473,21 @@ const char* add_gemini_embed(const element& req, Answer* a, uint32_t* words) {
         return "* EmbedContentRequest.content: content is not specified";
     }
     *words += gemini_parts_words(content.value_unsafe(), &unused);
-    a->inputs.push_back(seed_of(simdjson::minify(content.value_unsafe())));
+    // Seeded by the text (parts joined with '\n'), as OpenAI's input string is: the same
+    // text gets the same vector from either API, whatever JSON carried it.
+    std::string text;
+    array parts;
+    bool all_text = get_arr(content.value_unsafe(), "parts", &parts) && parts.size() > 0;
+    bool first = true;
+    for (element p : parts) {
+        std::string_view s;
+        all_text = all_text && get_str(p, "text", &s);
+        text.append(first ? "" : "\n").append(s);
+        first = false;
+    }
+    a->inputs.push_back(seed_of(all_text
+                                    ? std::string_view(text)
+                                    : std::string_view(simdjson::minify(content.value_unsafe()))));
     uint64_t dims = 0;
     auto d = either(req, "outputDimensionality", "output_dimensionality");
     if (d.get_uint64().get(dims) == SUCCESS) {
