@@ -86,8 +86,12 @@ RouteMatch match_gemini_action(const http::RequestHead& head, std::string_view m
         route = Route::gemini_stream_generate;
     } else if (action == "countTokens") {
         route = Route::gemini_count_tokens;
+    } else if (action == "embedContent") {
+        route = Route::gemini_embed;
+    } else if (action == "batchEmbedContents") {
+        route = Route::gemini_batch_embed;
     } else {
-        return not_found(head);  // embedContent, batchEmbedContents, ...: not served
+        return not_found(head);  // batchGenerateContent, predict, ...: not served
     }
     RouteMatch m = known(route, ClientFormat::gemini, Method::post, head);
     m.model = model;
@@ -183,6 +187,10 @@ std::string_view route_name(Route route) {
             return "gemini_stream_generate";
         case Route::gemini_count_tokens:
             return "gemini_count_tokens";
+        case Route::gemini_embed:
+            return "gemini_embed";
+        case Route::gemini_batch_embed:
+            return "gemini_batch_embed";
         case Route::gemini_models:
             return "gemini_models";
         case Route::gemini_model_get:

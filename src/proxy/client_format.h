@@ -27,6 +27,8 @@ enum class Route : uint8_t {
     gemini_generate,         // POST /v1beta/models/{model}:generateContent
     gemini_stream_generate,  // POST /v1beta/models/{model}:streamGenerateContent[?alt=sse]
     gemini_count_tokens,     // POST /v1beta/models/{model}:countTokens
+    gemini_embed,            // POST /v1beta/models/{model}:embedContent
+    gemini_batch_embed,      // POST /v1beta/models/{model}:batchEmbedContents
     gemini_models,           // GET /v1beta/models
     gemini_model_get,        // GET /v1beta/models/{model}
     health,                  // GET /health
@@ -49,6 +51,23 @@ struct RouteMatch {
 };
 
 RouteMatch match_route(const http::RequestHead& head);
+
+// Gemini routes that name the model in the path.
+inline bool is_gemini_model_route(Route r) {
+    return r == Route::gemini_generate || r == Route::gemini_stream_generate ||
+           r == Route::gemini_count_tokens || r == Route::gemini_embed ||
+           r == Route::gemini_batch_embed;
+}
+inline bool is_embeddings_route(Route r) {
+    return r == Route::embeddings || r == Route::gemini_embed || r == Route::gemini_batch_embed;
+}
+inline bool is_count_tokens_route(Route r) {
+    return r == Route::anthropic_count_tokens || r == Route::gemini_count_tokens;
+}
+// Routes translated by their own translators (proxy_endpoints.cc), not the chat IR's.
+inline bool has_own_translator(Route r) {
+    return is_embeddings_route(r) || is_count_tokens_route(r) || r == Route::completions;
+}
 
 std::string_view route_name(Route route);
 std::string_view client_format_name(ClientFormat format);

@@ -17,7 +17,10 @@
 #include "shard/timer_list.h"
 #include "traces/trace_slot.h"
 #include "translate/arena.h"
+#include "translate/completions.h"
+#include "translate/embeddings.h"
 #include "translate/ir.h"
+#include "translate/json_array_framer.h"
 #include "translate/sse_decoder.h"
 #include "translate/stream_sentinel.h"
 #include "translate/stream_translate.h"
@@ -57,6 +60,14 @@ struct Candidate {
     std::string_view model;  // upstream name; points into the router or the asked name
 };
 inline constexpr size_t plan_max = 32;
+
+// How a translated stream's client framing differs from what the stream translator writes
+// (proxy_endpoints.cc).
+enum class Reframe : uint8_t {
+    none = 0,
+    gemini_array,  // a Gemini client without ?alt=sse: the JSON-array form
+    completions,   // a legacy Completions client: text_completion chunks
+};
 
 struct Tried {
     uint16_t provider = 0;
@@ -153,6 +164,14 @@ struct Exchange final : upstream::Observer {
     ByteBuffer translated_out;               // the translator's output, per piece
     translate::Format fail_format = translate::Format::openai_chat;  // of fail_body
     const char* translate_error = nullptr;  // why the request could not be translated
+    // Embeddings across formats (parsed once per request, like `ir`), and the answer.
+    translate::EmbedRequest embed;
+    translate::EmbedResponse embed_response;
+    // A translated stream re-framed for its client; `reframed` is the framers' output.
+    Reframe reframe = Reframe::none;
+    translate::JsonArrayFramer array_framer;
+    translate::CompletionsReframer completions_framer;
+    ByteBuffer reframed;
 
     // Client key (limits/): who calls, and what the limiter admitted for this request.
     const limits::ClientKey* client = nullptr;  // into cfg->clients; null: open gateway

@@ -30,6 +30,8 @@ translate::Format client_format_of(Route route) {
         case Route::gemini_generate:
         case Route::gemini_stream_generate:
         case Route::gemini_count_tokens:
+        case Route::gemini_embed:
+        case Route::gemini_batch_embed:
             return translate::Format::gemini;
         default:
             return translate::Format::openai_chat;
@@ -77,8 +79,7 @@ void ProxyHandler::start_upstream(Exchange* x) {
     x->scan = *scanned;
     x->client_format = client_format_of(x->route);
     x->ir_parsed = false;
-    if (x->route == Route::gemini_generate || x->route == Route::gemini_stream_generate ||
-        x->route == Route::gemini_count_tokens) {
+    if (is_gemini_model_route(x->route)) {
         // Gemini names the model in the path; the body has none to rewrite.
         std::string_view model(x->model_id, x->model_id_len);
         if (model.size() > sizeof(x->scan.model_text)) {
@@ -122,11 +123,13 @@ void ProxyHandler::start_upstream(Exchange* x) {
 
 void ProxyHandler::plan_and_start(Exchange* x, const Resolution& r) {
     build_plan(x, r);
+    if (x->plan_count == 0 && is_count_tokens_route(x->route) && count_locally(x, r)) {
+        return;
+    }
     if (x->plan_count == 0) {
         fail(x, ErrorKind::invalid_request,
-             "This model is served by a provider of another API format, and this build does "
-             "not translate this request to it (completions, embeddings and token counts are "
-             "not translated)",
+             "This model is served by a provider of another API format that cannot take this "
+             "request (Anthropic has no embeddings endpoint)",
              501);
         return;
     }
@@ -139,19 +142,20 @@ void ProxyHandler::plan_and_start(Exchange* x, const Resolution& r) {
 void ProxyHandler::build_plan(Exchange* x, const Resolution& r) {
     const Config& cfg = *x->cfg;
     // Chat, Responses, Messages and generateContent translate between one another, streams
-    // included (Gemini's in the SSE form). Completions and embeddings go only to an OpenAI
-    // Chat Completions upstream; token counts only to a provider of the client's format.
+    // included (Gemini's as SSE or the JSON array). Embeddings, token counts and legacy
+    // completions have their own translators (endpoint_translatable(), proxy_endpoints.cc).
+    bool own = has_own_translator(x->route);
     bool translatable = x->route == Route::chat_completions || x->route == Route::responses ||
                         x->route == Route::anthropic_messages ||
                         x->route == Route::gemini_generate ||
-                        (x->route == Route::gemini_stream_generate && x->gemini_sse);
+                        x->route == Route::gemini_stream_generate;
     auto add = [&](const ResolvedTarget& t, uint8_t group) {
         const keys::ProviderOptions& o = *cfg.providers[t.provider].options;
         bool same = upstream_format_of(o, x->client_format) == x->client_format &&
                     (x->route != Route::completions && x->route != Route::embeddings
                          ? true
                          : o.type == keys::ProviderType::openai && o.api != keys::Api::responses);
-        bool can_translate = translatable;
+        bool can_translate = own ? endpoint_translatable(x->route, o) : translatable;
         if ((!same && !can_translate) || x->plan_count == plan_max) {
             return;
         }
@@ -339,7 +343,12 @@ void ProxyHandler::build_request(Exchange* x, std::string_view upstream_model, u
     x->translated = x->upstream_format != x->client_format;
     scratch_.clear();
     const ByteBuffer* body = &x->body;
-    if (x->translated) {
+    if (x->translated && has_own_translator(x->route)) {
+        if (!build_endpoint_body(x, upstream_model)) {
+            return;
+        }
+        body = &scratch_;
+    } else if (x->translated) {
         // The client's body as IR (once per request), then in the upstream's format.
         if (!x->ir_parsed) {
             x->request_arena.reset();
@@ -441,7 +450,7 @@ void ProxyHandler::append_upstream_path(ByteBuffer& r, const keys::ProviderOptio
         case translate::Format::openai_chat:
             if (route == Route::completions) {
                 r.append("/completions");
-            } else if (route == Route::embeddings) {
+            } else if (is_embeddings_route(route)) {
                 r.append("/embeddings");
             } else {
                 r.append("/chat/completions");
@@ -452,15 +461,21 @@ void ProxyHandler::append_upstream_path(ByteBuffer& r, const keys::ProviderOptio
             return;
         case translate::Format::anthropic:
             versioned("/v1");
-            r.append(route == Route::anthropic_count_tokens ? "/messages/count_tokens"
-                                                            : "/messages");
+            r.append(is_count_tokens_route(route) ? "/messages/count_tokens" : "/messages");
             return;
         case translate::Format::gemini:
             versioned("/v1beta");
             r.append("/models/");
             r.append(model);
-            if (route == Route::gemini_count_tokens) {
+            if (is_count_tokens_route(route)) {
                 r.append(":countTokens");
+            } else if (route == Route::gemini_embed) {
+                r.append(":embedContent");
+            } else if (route == Route::gemini_batch_embed ||
+                       (route == Route::embeddings && translate::gemini_embed_batch(x->embed))) {
+                r.append(":batchEmbedContents");
+            } else if (route == Route::embeddings) {
+                r.append(":embedContent");
             } else if (!x->scan.stream) {
                 r.append(":generateContent");
             } else if (x->translated || x->gemini_sse) {

@@ -41,7 +41,8 @@ bool is_generation(Route r) {
     return r == Route::chat_completions || r == Route::completions || r == Route::embeddings ||
            r == Route::responses || r == Route::anthropic_messages ||
            r == Route::anthropic_count_tokens || r == Route::gemini_generate ||
-           r == Route::gemini_stream_generate || r == Route::gemini_count_tokens;
+           r == Route::gemini_stream_generate || r == Route::gemini_count_tokens ||
+           r == Route::gemini_embed || r == Route::gemini_batch_embed;
 }
 
 // The gateway's own in-stream error event: a passed-through Responses stream's continues
@@ -131,6 +132,7 @@ Exchange* ProxyHandler::acquire_exchange(server::Connection* c) {
     x->plan_count = x->plan_pos = x->attempts = x->waits = 0;
     x->skip_group = 0xff;
     x->retry_tried = x->key_busy = x->stream = x->raw_stream = x->translated = false;
+    x->reframe = Reframe::none;
     x->strip_usage_chunk = false;
     x->fail_status = 0;
     x->fail_reason = "";
@@ -211,8 +213,7 @@ bool ProxyHandler::on_request(server::Connection* c, const http::RequestHead& he
         m.format = ClientFormat::anthropic;  // the Anthropic SDK's models.retrieve()
     }
     if (m.route == Route::model_get || m.route == Route::gemini_model_get ||
-        m.route == Route::gemini_generate || m.route == Route::gemini_stream_generate ||
-        m.route == Route::gemini_count_tokens) {
+        is_gemini_model_route(m.route)) {
         x->model_id_len = static_cast<uint16_t>(std::min(m.model.size(), sizeof(x->model_id)));
         if (x->model_id_len > 0) {
             std::memcpy(x->model_id, m.model.data(), x->model_id_len);
@@ -406,20 +407,21 @@ void ProxyHandler::fail(Exchange* x, ErrorKind kind, std::string_view message, i
         ++stats_.upstream_errors;
         x->final_status = x->status;
         server::Connection* c = x->down;
-        if (x->client_chunked) {
+        if (x->client_chunked && !x->raw_stream) {
             scratch_.clear();
             if (x->translated && x->stream &&
                 x->client_format == translate::Format::openai_responses) {
                 x->translator.append_error(status, message, scratch_);  // its own numbering
             } else {
-                write_stream_error(x->format, status, kind, message, scratch_,
-                                   stream_error_extras(x));
+                write_stream_failure(x, status, kind, message, scratch_, stream_error_extras(x));
             }
             http::write_chunk(server_.output(c), scratch_.view());
             http::write_last_chunk(server_.output(c));
             release_exchange(x);
             server_.finish(c, status, true);
         } else {
+            // A passed-through JSON-array stream may be cut inside an element: no error can
+            // be added that its client would parse, so the transfer is cut short.
             release_exchange(x);
             server_.abort(c);
         }
@@ -607,6 +609,7 @@ void ProxyHandler::on_head(Exchange* x) {
             so.include_usage = x->scan.include_usage;
             x->translator.start(x->upstream_format, x->client_format, so);
             x->sse.reset();  // billed clients: the upstream's deltas are counted (issue 6)
+            start_reframe(x);
             resp.set_body_sink(&x->decoded, SIZE_MAX);
             set_deadline(x, o.upstream.first_token_timeout_ms);
         } else if (x->translated) {
@@ -657,6 +660,7 @@ void ProxyHandler::pump_stream(Exchange* x) {
         x->translated_out.clear();
         x->translator.feed(x->decoded.view(), x->translated_out);
         x->decoded.clear();
+        reframe_out(x);
         if (x->translated_out.empty()) {
             return;
         }
@@ -754,8 +758,11 @@ void ProxyHandler::commit(Exchange* x) {
     http::Header headers[http::ResponseParser::headers_max + 10];
     size_t n = 0;
     if (x->translated) {
-        // Another format's headers say nothing true about this answer: only its type.
-        headers[n++] = http::Header{"Content-Type", "text/event-stream"};
+        // Another format's headers say nothing true about this answer: only its type
+        // (Gemini's array form is JSON, wire-formats.md §4.8).
+        headers[n++] =
+            http::Header{"Content-Type", x->reframe == Reframe::gemini_array ? "application/json"
+                                                                             : "text/event-stream"};
         headers[n++] = http::Header{"Cache-Control", "no-cache"};
     } else {
         n = filter_response_headers(
@@ -815,6 +822,7 @@ void ProxyHandler::complete(Exchange* x, bool reusable) {
             ++stats_.upstream_errors;
             x->translator.append_cut_error(x->translated_out);
         }
+        finish_reframe(x);
         if (!x->translated_out.empty()) {
             http::write_chunk(out, x->translated_out.view());
         }
@@ -856,6 +864,10 @@ void ProxyHandler::complete(Exchange* x, bool reusable) {
 // A translated, non-streamed answer: the upstream's body (decoded, held whole) to IR, then
 // in the client's format.
 void ProxyHandler::complete_translated(Exchange* x, bool reusable) {
+    if (has_own_translator(x->route)) {
+        complete_endpoint(x, reusable);
+        return;
+    }
     x->response.set_body_sink(nullptr, 0);
     x->response_arena.reset();
     Result<void> parsed = translate::parse_response(x->upstream_format, x->decoded.view(),

@@ -48,6 +48,9 @@ bool is_trace_admin_path(std::string_view path);
 // The translate format of a client route, and of a provider for a client of `client`.
 translate::Format client_format_of(Route route);
 translate::Format upstream_format_of(const keys::ProviderOptions& o, translate::Format client);
+// Whether a route with its own translator (embeddings, token counts, legacy completions) can
+// be translated for a provider of another format (proxy_endpoints.cc).
+bool endpoint_translatable(Route route, const keys::ProviderOptions& o);
 
 class ProxyHandler final : public server::RequestHandler {
   public:
@@ -112,6 +115,18 @@ class ProxyHandler final : public server::RequestHandler {
     void append_upstream_path(ByteBuffer& r, const keys::ProviderOptions& o, const Exchange* x,
                               std::string_view model) const;
     void complete_translated(Exchange* x, bool reusable);
+    // Embeddings, token counts, legacy completions and re-framed streams across formats
+    // (proxy_endpoints.cc).
+    bool build_endpoint_body(Exchange* x, std::string_view upstream_model);
+    void complete_endpoint(Exchange* x, bool reusable);
+    bool count_locally(Exchange* x, const Resolution& r);
+    void start_reframe(Exchange* x);
+    void reframe_out(Exchange* x);
+    void finish_reframe(Exchange* x);
+    // The gateway's own error ending a stream: an error event, or for Gemini's JSON array its
+    // last element and the closing bracket.
+    void write_stream_failure(Exchange* x, int status, ErrorKind kind, std::string_view message,
+                              ByteBuffer& out, const ErrorExtras& extras);
     // Client keys and limits (proxy_limits.cc).
     void authenticate(Exchange* x, const http::RequestHead& head);
     bool admit(Exchange* x, std::string_view public_model, bool wait_over = false);
