@@ -407,7 +407,13 @@ void ProxyHandler::fail(Exchange* x, ErrorKind kind, std::string_view message, i
         ++stats_.upstream_errors;
         x->final_status = x->status;
         server::Connection* c = x->down;
-        if (x->client_chunked && !x->raw_stream) {
+        if (x->client_chunked && x->raw_stream) {
+            // A passed-through JSON-array stream may be cut inside an element: no error can
+            // be added that its client would parse. What came is sent, then the connection
+            // closes without the last chunk, so the transfer reads as cut short.
+            release_exchange(x);
+            server_.finish(c, status, true);
+        } else if (x->client_chunked) {
             scratch_.clear();
             if (x->translated && x->stream &&
                 x->client_format == translate::Format::openai_responses) {
@@ -420,8 +426,6 @@ void ProxyHandler::fail(Exchange* x, ErrorKind kind, std::string_view message, i
             release_exchange(x);
             server_.finish(c, status, true);
         } else {
-            // A passed-through JSON-array stream may be cut inside an element: no error can
-            // be added that its client would parse, so the transfer is cut short.
             release_exchange(x);
             server_.abort(c);
         }

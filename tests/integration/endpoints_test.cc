@@ -296,6 +296,25 @@ TEST_F(EndpointsTest, GeminiArrayStreamCutMidwayEndsWithAnErrorElement) {
     }
 }
 
+// Passed through, the array may be cut inside an element: no element can be added that
+// parses, so the client's transfer is cut short (no last chunk) rather than ended with SSE.
+TEST_F(EndpointsTest, GeminiArrayPassthroughCutMidwayIsCutForTheClient) {
+    const std::string body =
+        "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hello there\"}]}]}";
+    HttpClient c;
+    ASSERT_TRUE(c.connect(gateway_->port()));
+    ASSERT_TRUE(
+        c.send(post("/v1beta/models/gemini-2.5-flash~tokens=6~cut~after=3:"
+                    "streamGenerateContent",
+                    body, gemini_auth)));
+    Response r;
+    EXPECT_FALSE(c.read_response(&r, 5000)) << r.body;  // no last chunk: the transfer is cut
+    EXPECT_EQ(r.status, 200);
+    EXPECT_TRUE(has(r.body, "[{")) << r.body;
+    EXPECT_FALSE(has(r.body, "data: ")) << r.body;
+    EXPECT_FALSE(has(r.body, "\"error\"")) << r.body;
+}
+
 TEST_F(EndpointsTest, LegacyCompletionsOfClaudeAndGeminiModels) {
     for (const char* model : {"claude-sonnet-4-5", "gemini-2.5-flash"}) {
         SCOPED_TRACE(model);

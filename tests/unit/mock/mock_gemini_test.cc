@@ -117,6 +117,33 @@ TEST_F(Gemini, EmbeddingsHonourOutputDimensionality) {
     EXPECT_EQ(j->root["embeddings"].at(0)["values"].get_array().size(), 768u);
 }
 
+// The vector is a function of the text and the dimensions only: the same text gets the
+// same numbers from Gemini (one part, or parts joined by a newline) and from OpenAI.
+TEST_F(Gemini, EmbeddingsEqualOpenAIsForTheSameText) {
+    std::string gemini =
+        "{\"content\":{\"parts\":[{\"text\":\"first\"},{\"text\":\"second\"}]},"
+        "\"outputDimensionality\":6}";
+    Response g = post("/v1beta/models/text-embedding-004:embedContent", gemini_auth(), gemini);
+    Response o = post("/v1/embeddings", openai_auth(),
+                      "{\"model\":\"m\",\"input\":\"first\\nsecond\",\"dimensions\":6}");
+    auto gj = parse_json(g.body);
+    auto oj = parse_json(o.body);
+    ASSERT_TRUE(gj && oj) << g.body << o.body;
+    auto gv = gj->root["embedding"]["values"].get_array().value();
+    auto ov = oj->root["data"].at(0)["embedding"].get_array().value();
+    ASSERT_EQ(gv.size(), 6u);
+    ASSERT_EQ(ov.size(), 6u);
+    for (size_t i = 0; i < 6; ++i) {
+        EXPECT_EQ(gv.at(i).get_double().value(), ov.at(i).get_double().value()) << i;
+    }
+    Response other = post("/v1/embeddings", openai_auth(),
+                          "{\"model\":\"m\",\"input\":\"first\",\"dimensions\":6}");
+    auto xj = parse_json(other.body);
+    ASSERT_TRUE(xj);
+    EXPECT_NE(xj->root["data"].at(0)["embedding"].at(0).get_double().value(),
+              gv.at(0).get_double().value());
+}
+
 TEST_F(Gemini, ModelsListAndGet) {
     auto list = parse_json(get("/v1beta/models", gemini_auth()).body);
     ASSERT_TRUE(list);
