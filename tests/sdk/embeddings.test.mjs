@@ -52,7 +52,8 @@ describe('embeddings and token counts across formats', { timeout: 30_000 }, () =
     }
 
     test('openai SDK: one input to a Gemini model (the SDK asks base64)', async () => {
-        const r = await openai.embeddings.create({ model: gemini_model, input: 'hello world' });
+        const r = await openai.embeddings.create({ model: gemini_model, input: 'hello world' },
+            { headers: { 'x-test-case': 'embed-one' } });
         assert.equal(r.object, 'list');
         assert.equal(r.model, gemini_model);
         assert.equal(r.data.length, 1);
@@ -62,20 +63,20 @@ describe('embeddings and token counts across formats', { timeout: 30_000 }, () =
         // Gemini reports no tokens: the gateway's estimate, ceil(11 bytes / 4).
         assert.equal(r.usage.prompt_tokens, 3);
         assert.equal(r.usage.total_tokens, 3);
-        const log = await stack.mock.attempts();
-        assert.ok(log.attempts.some((a) => a.path.endsWith(`${gemini_model}:embedContent`)),
-            JSON.stringify(log));
+        const attempts = await stack.mock.attempts_of('embed-one');
+        assert.deepEqual(attempts.map((a) => a.path), [`/v1beta/models/${gemini_model}:embedContent`]);
     });
 
     test('openai SDK: a batch with dimensions, floats, in order', async () => {
         const input = ['first text', 'the second one', 'third'];
         const r = await openai.embeddings.create({
             model: gemini_model, input, dimensions: 12, encoding_format: 'float',
-        });
+        }, { headers: { 'x-test-case': 'embed-batch' } });
         assert.deepEqual(r.data.map((d) => d.index), [0, 1, 2]);
         assert.deepEqual(r.data.map((d) => d.embedding), await reference(input, 12));
-        const log = await stack.mock.attempts();
-        assert.ok(log.attempts.some((a) => a.path.endsWith(':batchEmbedContents')));
+        const attempts = await stack.mock.attempts_of('embed-batch');
+        assert.deepEqual(attempts.map((a) => a.path),
+            [`/v1beta/models/${gemini_model}:batchEmbedContents`]);
     });
 
     test('openai SDK: a batch with dimensions, base64 decoded by the SDK', async () => {
@@ -103,29 +104,34 @@ describe('embeddings and token counts across formats', { timeout: 30_000 }, () =
         const r = await gemini.models.embedContent({
             model: openai_model,
             contents: ['why is the sky blue', 'what is a gateway'],
-            config: { outputDimensionality: 16 },
+            config: { outputDimensionality: 16, httpOptions: { headers: { 'x-test-case': 'genai-embed' } } },
         });
         assert.equal(r.embeddings.length, 2);
         assert.deepEqual(r.embeddings.map((e) => e.values),
             await reference(['why is the sky blue', 'what is a gateway'], 16));
-        const log = await stack.mock.attempts();
-        assert.ok(log.attempts.some((a) => a.path === '/v1/embeddings' && a.model === openai_model));
+        const attempts = await stack.mock.attempts_of('genai-embed');
+        assert.deepEqual(attempts.map((a) => [a.path, a.model]), [['/v1/embeddings', openai_model]]);
     });
 
     test('genai SDK: countTokens against a claude model', async () => {
         const text = 'count the words in this sentence';
-        const r = await gemini.models.countTokens({ model: 'claude-sonnet-4-5', contents: text });
+        const r = await gemini.models.countTokens({
+            model: 'claude-sonnet-4-5', contents: text,
+            config: { httpOptions: { headers: { 'x-test-case': 'genai-count' } } },
+        });
         assert.equal(r.totalTokens, word_count(text));  // the mock counts words
-        const log = await stack.mock.attempts();
-        assert.ok(log.attempts.some((a) => a.path === '/v1/messages/count_tokens'));
+        const attempts = await stack.mock.attempts_of('genai-count');
+        assert.deepEqual(attempts.map((a) => a.path), ['/v1/messages/count_tokens']);
     });
 
     test('genai SDK: countTokens against an OpenAI model is the gateway estimate', async () => {
-        const before_total = (await stack.mock.attempts()).total;
-        const r = await gemini.models.countTokens({ model: 'gpt-4o-mini', contents: 'abcdefgh ijkl' });
+        const r = await gemini.models.countTokens({
+            model: 'gpt-4o-mini', contents: 'abcdefgh ijkl',
+            config: { httpOptions: { headers: { 'x-test-case': 'genai-count-openai' } } },
+        });
         assert.ok(Number.isInteger(r.totalTokens) && r.totalTokens > 0, JSON.stringify(r));
         // No upstream request: OpenAI has no count endpoint.
-        assert.equal((await stack.mock.attempts()).total, before_total);
+        assert.deepEqual(await stack.mock.attempts_of('genai-count-openai'), []);
     });
 
     test('anthropic SDK: messages.countTokens against a Gemini model', async () => {
@@ -133,9 +139,9 @@ describe('embeddings and token counts across formats', { timeout: 30_000 }, () =
             model: 'gemini-2.5-flash',
             system: 'be brief',
             messages: [{ role: 'user', content: 'four words right here' }],
-        });
+        }, { headers: { 'x-test-case': 'anthropic-count' } });
         assert.equal(r.input_tokens, word_count('be brief four words right here'));
-        const log = await stack.mock.attempts();
-        assert.ok(log.attempts.some((a) => a.path.endsWith('gemini-2.5-flash:countTokens')));
+        const attempts = await stack.mock.attempts_of('anthropic-count');
+        assert.deepEqual(attempts.map((a) => a.path), ['/v1beta/models/gemini-2.5-flash:countTokens']);
     });
 });
