@@ -19,6 +19,56 @@ bool is_space(char c) {
     return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+// The end of the JSON number (RFC 8259 §6) starting at `i`, or npos. from_chars alone would
+// also take "-.5", "1." and "01", which are not JSON and must not be passed on as vectors.
+// Integers of more than 18 digits are refused too (see below).
+size_t json_number_end(std::string_view s, size_t i) {
+    auto digits = [&](size_t at) {
+        size_t j = at;
+        while (j < s.size() && is_digit(s[j])) {
+            ++j;
+        }
+        return j;
+    };
+    if (i < s.size() && s[i] == '-') {
+        ++i;
+    }
+    if (i == s.size() || !is_digit(s[i])) {
+        return std::string_view::npos;
+    }
+    const size_t int_start = i;
+    i = s[i] == '0' ? i + 1 : digits(i);
+    const bool fraction = i < s.size() && (s[i] == '.' || s[i] == 'e' || s[i] == 'E');
+    if (!fraction && i - int_start > 18) {
+        // Strict parsers (simdjson among them) refuse integers past 64 bits; no embedding
+        // value is one.
+        return std::string_view::npos;
+    }
+    if (i < s.size() && s[i] == '.') {
+        size_t j = digits(i + 1);
+        if (j == i + 1) {
+            return std::string_view::npos;
+        }
+        i = j;
+    }
+    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+        ++i;
+        if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+            ++i;
+        }
+        size_t j = digits(i);
+        if (j == i) {
+            return std::string_view::npos;
+        }
+        i = j;
+    }
+    return i;
+}
+
 // Calls on_number(double) for each element of the JSON array of numbers `raw`; false when
 // it is not one (or holds more than embed_dimensions_max numbers).
 template <typename OnNumber>
@@ -42,19 +92,18 @@ bool for_each_number(std::string_view raw, OnNumber&& on_number) {
     }
     uint32_t count = 0;
     while (i < raw.size()) {
-        // JSON numbers start with '-' or a digit; from_chars would also take "inf" and "nan".
-        if (!(raw[i] == '-' || (raw[i] >= '0' && raw[i] <= '9')) ||
-            ++count > embed_dimensions_max) {
+        const size_t end = json_number_end(raw, i);
+        if (end == std::string_view::npos || ++count > embed_dimensions_max) {
             return false;
         }
         double v = 0;
-        const std::from_chars_result r =
-            std::from_chars(raw.data() + i, raw.data() + raw.size(), v);
-        if (r.ec != std::errc()) {
+        const std::from_chars_result r = std::from_chars(raw.data() + i, raw.data() + end, v);
+        // Out of double range (1e999) is not an embedding either.
+        if (r.ec != std::errc() || r.ptr != raw.data() + end) {
             return false;
         }
         on_number(v);
-        i = static_cast<size_t>(r.ptr - raw.data());
+        i = end;
         skip();
         if (i < raw.size() && raw[i] == ',') {
             ++i;

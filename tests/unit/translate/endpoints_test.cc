@@ -213,9 +213,13 @@ TEST(Embeddings, Base64IsLittleEndianFloat32) {
     ASSERT_TRUE(append_float32_base64("[ 1, -2.5e0 , 0 ]", out));
     EXPECT_EQ(out.view(), "AACAPwAAIMAAAAAA");
     out.clear();
+    ASSERT_TRUE(append_float32_base64("[123456789012345678, 1e38, -0.0E+1]", out));
+    out.clear();
     ASSERT_TRUE(append_float32_base64("[]", out));
     EXPECT_EQ(out.view(), "");
-    for (const char* bad : {"[1,]", "[nan]", "[1 2]", "{}", "[\"1\"]", "[1]x", "[+1]"}) {
+    for (const char* bad :
+         {"[1,]", "[nan]", "[1 2]", "{}", "[\"1\"]", "[1]x", "[+1]", "[-.5]", "[1.]", "[01]",
+          "[1e]", "[.5]", "[1e999]", "[-]", "[1234567890123456789]"}) {
         out.clear();
         EXPECT_FALSE(append_float32_base64(bad, out)) << bad;
     }
