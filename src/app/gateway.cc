@@ -14,7 +14,7 @@
 
 #include <openssl/sha.h>
 
-#include "app/sd_notify.h"
+#include "base/sd_notify.h"
 #include "base/clock.h"
 #include "base/limits.h"
 #include "base/log.h"

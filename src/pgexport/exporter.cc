@@ -11,7 +11,7 @@
 
 #include "base/log.h"
 #include "pgexport/dsn.h"
-#include "pgexport/sd_notify.h"
+#include "base/sd_notify.h"
 
 namespace rg::pgexport {
 namespace {

@@ -1,4 +1,4 @@
-#include "app/sd_notify.h"
+#include "base/sd_notify.h"
 
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
-namespace rg::app {
+namespace rg {
 
 bool sd_notify(std::string_view state) {
     const char* path = std::getenv("NOTIFY_SOCKET");
@@ -49,4 +49,4 @@ uint64_t sd_watchdog_usec() {
     return std::strtoull(usec, nullptr, 10);
 }
 
-}  // namespace rg::app
+}  // namespace rg
