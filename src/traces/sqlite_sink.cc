@@ -20,7 +20,10 @@ const char* const sqlite_schema =
     "CREATE INDEX IF NOT EXISTS traces_ts_us ON traces(ts_us);"
     "CREATE INDEX IF NOT EXISTS traces_client ON traces(client, ts_us);"
     "CREATE INDEX IF NOT EXISTS traces_model ON traces(model, ts_us);"
-    "CREATE INDEX IF NOT EXISTS traces_status ON traces(status, ts_us);";
+    "CREATE INDEX IF NOT EXISTS traces_status ON traces(status, ts_us);"
+    "CREATE TABLE IF NOT EXISTS spool_cursor ("
+    " consumer TEXT PRIMARY KEY NOT NULL, segment INTEGER NOT NULL,"
+    " offset INTEGER NOT NULL, last_seq INTEGER NOT NULL);";
 
 namespace {
 
@@ -56,6 +59,11 @@ constexpr Column columns[] = {
     {"error", Kind::text},
 };
 
+const char* const cursor_sql =
+    "INSERT INTO spool_cursor (consumer, segment, offset, last_seq) VALUES ('sqlite', ?, ?, ?)"
+    " ON CONFLICT(consumer) DO UPDATE SET segment = excluded.segment,"
+    " offset = excluded.offset, last_seq = excluded.last_seq";
+
 std::string insert_sql() {
     std::string names;
     std::string marks;
@@ -83,8 +91,9 @@ bool bind(sqlite3_stmt* st, int i, Kind kind, simdjson::dom::element e) {
             if (e.get_string().get(s) != simdjson::SUCCESS) {
                 return false;
             }
-            return sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()),
-                                     SQLITE_TRANSIENT) == SQLITE_OK;
+            // The parser's string outlives the step that uses it: no copy.
+            return sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC) ==
+                   SQLITE_OK;
         }
         case Kind::integer: {
             int64_t v = 0;
@@ -116,9 +125,9 @@ SqliteSink::~SqliteSink() {
 }
 
 void SqliteSink::close() {
-    if (insert_ != nullptr) {
-        sqlite3_finalize(insert_);
-        insert_ = nullptr;
+    for (sqlite3_stmt** st : {&insert_, &cursor_}) {
+        sqlite3_finalize(*st);
+        *st = nullptr;
     }
     if (db_ != nullptr) {
         sqlite3_close(db_);
@@ -146,28 +155,53 @@ Result<void> SqliteSink::open(const std::string& path) {
         return Error::make(ErrorCode::io, "cannot open the SQLite traces database");
     }
     sqlite3_busy_timeout(db_, 5000);
-    // WAL: readers (the admin queries' connection) never block the writer. FULL: the commit
-    // is on disk before the spool cursor moves past its records.
-    if (!exec("PRAGMA journal_mode=WAL") || !exec("PRAGMA synchronous=FULL") ||
+    // WAL: readers (the admin queries' connection) never block the writer. NORMAL: a
+    // commit is not synced; the spool cursor it carries is in the same transaction, so a
+    // power loss takes rows and cursor back together (README.md: durability).
+    if (!exec("PRAGMA journal_mode=WAL") || !exec("PRAGMA synchronous=NORMAL") ||
         !exec(sqlite_schema)) {
         close();
         return Error::make(ErrorCode::io, "cannot set up the SQLite traces database");
     }
     std::string sql = insert_sql();
     if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &insert_, nullptr) !=
-        SQLITE_OK) {
+            SQLITE_OK ||
+        sqlite3_prepare_v3(db_, cursor_sql, -1, SQLITE_PREPARE_PERSISTENT, &cursor_, nullptr) !=
+            SQLITE_OK ||
+        !load_cursor()) {
         last_error_ = sqlite3_errmsg(db_);
         close();
-        return Error::make(ErrorCode::io, "cannot prepare the traces insert");
+        return Error::make(ErrorCode::io, "cannot prepare the traces statements");
     }
     return ok_result();
 }
 
-void SqliteSink::begin_batch() {
+bool SqliteSink::load_cursor() {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db_,
+                           "SELECT segment, offset, last_seq FROM spool_cursor"
+                           " WHERE consumer = 'sqlite'",
+                           -1, &st, nullptr) != SQLITE_OK) {
+        return false;
+    }
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        cursor_stored_.segment = static_cast<uint64_t>(sqlite3_column_int64(st, 0));
+        cursor_stored_.offset = static_cast<uint64_t>(sqlite3_column_int64(st, 1));
+        cursor_stored_.last_seq = static_cast<uint64_t>(sqlite3_column_int64(st, 2));
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+void SqliteSink::begin_batch(bool durable) {
     RG_ASSERT(db_ != nullptr && !in_batch_);
     in_batch_ = true;
+    batch_durable_ = durable;
     batch_inserted_ = batch_duplicate_ = 0;
-    batch_failed_ = !exec("BEGIN IMMEDIATE");
+    // FULL syncs the WAL at this commit, and with it every frame committed before.
+    batch_failed_ = !exec(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL") ||
+                    !exec("BEGIN IMMEDIATE");
 }
 
 bool SqliteSink::add(std::string_view payload) {
@@ -215,13 +249,30 @@ bool SqliteSink::add(std::string_view payload) {
     return true;
 }
 
-Result<void> SqliteSink::commit_batch() {
+bool SqliteSink::save_cursor(const spool::Cursor& c) {
+    sqlite3_reset(cursor_);
+    bool ok = sqlite3_bind_int64(cursor_, 1, static_cast<int64_t>(c.segment)) == SQLITE_OK &&
+              sqlite3_bind_int64(cursor_, 2, static_cast<int64_t>(c.offset)) == SQLITE_OK &&
+              sqlite3_bind_int64(cursor_, 3, static_cast<int64_t>(c.last_seq)) == SQLITE_OK &&
+              sqlite3_step(cursor_) == SQLITE_DONE;
+    if (!ok) {
+        last_error_ = sqlite3_errmsg(db_);
+    }
+    sqlite3_reset(cursor_);
+    return ok;
+}
+
+Result<void> SqliteSink::commit_batch(const spool::Cursor& cursor) {
     RG_ASSERT(in_batch_);
     in_batch_ = false;
     sqlite3_reset(insert_);
-    if (batch_failed_ || !exec("COMMIT")) {
+    if (batch_failed_ || !save_cursor(cursor) || !exec("COMMIT")) {
         exec("ROLLBACK");
         return Error::make(ErrorCode::io, "the traces batch could not be committed");
+    }
+    cursor_stored_ = cursor;
+    if (batch_durable_) {
+        cursor_durable_ = cursor;
     }
     rows_inserted_ += batch_inserted_;
     rows_duplicate_ += batch_duplicate_;

@@ -12,9 +12,6 @@ namespace rg::traces {
 namespace {
 
 constexpr uint32_t producers_max = 280;
-// Batches one sink pass commits before the thread drains the rings again: one, so the
-// rings wait at most one SQLite commit (a few fsyncs) while the sink catches up.
-constexpr uint32_t sink_batches_per_pass = 1;
 // After a failed SQLite batch, wait this long before trying again.
 constexpr uint64_t sink_retry_ms = 1000;
 
@@ -52,6 +49,13 @@ Result<void> TraceService::start() {
         if (!r.ok()) {
             return r;
         }
+        // The database's cursor may be ahead of the file's (it is written lazily): skip what
+        // the database holds. Not when it is past every seq the spool has given (a spool
+        // started afresh): then everything from the file's cursor is inserted again.
+        uint64_t db_seq = sink_.cursor_stored().last_seq;
+        if (db_seq <= writer_.last_seq()) {
+            sink_skip_to_seq_ = db_seq;
+        }
         queries_ = std::make_unique<QueryService>(options_.sqlite_path, options_.query_slots);
         Result<void> q = queries_->start();
         if (!q.ok()) {
@@ -59,7 +63,7 @@ Result<void> TraceService::start() {
             return q;
         }
     }
-    last_flush_ms_ = last_housekeeping_ms_ = last_retention_ms_ = monotonic_ms();
+    last_flush_ms_ = last_housekeeping_ms_ = last_retention_ms_ = last_durable_ms_ = monotonic_ms();
     last_retention_ms_ -= options_.retention_interval_ms;  // a first pass at start
     running_ = true;
     thread_ = std::thread([this] { run(); });
@@ -181,38 +185,46 @@ uint32_t TraceService::drain() {
     return total;
 }
 
-// Moves spooled records into SQLite: one transaction per batch, the cursor saved after it.
+// Moves spooled records into SQLite: one transaction per batch with the cursor past it;
+// the cursor file follows only a durable (synced) commit, at most every second (README.md).
 bool TraceService::sink(bool force) {
     uint64_t now = monotonic_ms();
     if (!force && now < sink_retry_at_ms_) {
         return false;
     }
-    for (uint32_t b = 0; b < sink_batches_per_pass; ++b) {
-        spool::Record rec;
-        if (!reader_.next(&rec)) {
-            return false;
-        }
-        sink_.begin_batch();
-        uint32_t n = 0;
-        do {
-            (void)sink_.add(rec.payload);  // a payload that is not a trace is skipped
-        } while (++n < options_.sink_batch_records && reader_.next(&rec));
-        if (!sink_.commit_batch().ok()) {
-            reader_.rewind();
-            sink_errors_.fetch_add(1, std::memory_order_relaxed);
-            sink_retry_at_ms_ = now + sink_retry_ms;
-            RG_ERROR("traces database: a batch of %u failed (%s); retried in %llu ms", n,
-                     sink_.last_error().c_str(), static_cast<unsigned long long>(sink_retry_ms));
-            return false;
-        }
+    const bool durable = force || now - last_durable_ms_ >= options_.sink_durable_interval_ms;
+    spool::Record rec;
+    bool have = reader_.next(&rec);
+    // Records the database already holds (its cursor is ahead of the file's): skipped.
+    while (have && rec.seq <= sink_skip_to_seq_) {
+        have = reader_.next(&rec);
+    }
+    const bool behind = reader_.position().last_seq != reader_.committed().last_seq;
+    if (!have && !(durable && behind)) {
+        return false;
+    }
+    sink_.begin_batch(durable);
+    uint32_t n = 0;
+    while (have) {
+        (void)sink_.add(rec.payload);  // a payload that is not a trace is skipped
+        have = ++n < options_.sink_batch_records && reader_.next(&rec);
+    }
+    if (!sink_.commit_batch(reader_.position()).ok()) {
+        reader_.rewind();
+        sink_skip_to_seq_ = sink_.cursor_stored().last_seq;
+        sink_errors_.fetch_add(1, std::memory_order_relaxed);
+        sink_retry_at_ms_ = now + sink_retry_ms;
+        RG_ERROR("traces database: a batch of %u failed (%s); retried in %llu ms", n,
+                 sink_.last_error().c_str(), static_cast<unsigned long long>(sink_retry_ms));
+        return false;
+    }
+    if (durable) {
+        last_durable_ms_ = now;
         if (!reader_.commit(reader_.position()).ok()) {
             RG_ERROR("trace spool: cannot save the sqlite cursor; its records may come again");
         }
-        if (n < options_.sink_batch_records) {
-            return false;
-        }
     }
-    return true;
+    return n >= options_.sink_batch_records;
 }
 
 void TraceService::housekeeping(uint64_t now_ms, bool force) {

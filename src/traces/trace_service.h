@@ -34,7 +34,8 @@ struct TraceServiceOptions {
     uint32_t ring_records = 512;               // per worker (power of two)
     uint32_t interval_ms = 10;                 // drain pass when idle
     uint32_t flush_interval_ms = 100;          // contract: a batch at least every 100 ms
-    uint32_t sink_batch_records = 512;         // rows per SQLite transaction
+    uint32_t sink_batch_records = 4096;        // rows per SQLite transaction, at most
+    uint32_t sink_durable_interval_ms = 1000;  // a synced commit + cursor file, at most
     uint32_t housekeeping_interval_ms = 1000;  // spool segment deletion
     uint32_t retention_interval_ms = 60000;    // retention pass
     uint32_t query_slots = 16;                 // admin queries in flight
@@ -98,6 +99,8 @@ class TraceService {
     uint64_t last_housekeeping_ms_ = 0;
     uint64_t last_retention_ms_ = 0;
     uint64_t sink_retry_at_ms_ = 0;
+    uint64_t last_durable_ms_ = 0;
+    uint64_t sink_skip_to_seq_ = 0;  // records at or below: already in the database
 
     std::mutex mu_;  // trace thread <-> control thread; workers never take it
     std::condition_variable wake_;

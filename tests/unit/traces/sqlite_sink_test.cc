@@ -146,13 +146,13 @@ TEST(SqliteSink, InsertsABatchInOneTransactionWithItsAttempts) {
     std::string db = dir.file("traces.db");
     SqliteSink sink;
     ASSERT_TRUE(sink.open(db).ok()) << sink.last_error();
-    sink.begin_batch();
+    sink.begin_batch(true);
     for (int i = 0; i < 100; ++i) {
         ASSERT_TRUE(sink.add(payload(
             make_slot("req-" + std::to_string(i), 1700000000000000 + i, "prod", "gpt-4o", 200))));
     }
     EXPECT_EQ(count_rows(db), 0);  // nothing visible before the commit
-    ASSERT_TRUE(sink.commit_batch().ok());
+    ASSERT_TRUE(sink.commit_batch({}).ok());
     EXPECT_EQ(count_rows(db), 100);
     EXPECT_EQ(sink.rows_inserted(), 100u);
     EXPECT_EQ(count_rows(db, "json_array_length(attempts) = 2 AND key = 'oa-2'"), 100);
@@ -166,9 +166,9 @@ TEST(SqliteSink, RedeliveryIsIdempotent) {
     ASSERT_TRUE(sink.open(db).ok());
     std::string p = payload(make_slot("req-1", 1700000000000000, "prod", "gpt-4o", 200));
     for (int round = 0; round < 3; ++round) {
-        sink.begin_batch();
+        sink.begin_batch(true);
         ASSERT_TRUE(sink.add(p));
-        ASSERT_TRUE(sink.commit_batch().ok());
+        ASSERT_TRUE(sink.commit_batch({}).ok());
     }
     EXPECT_EQ(count_rows(db), 1);
     EXPECT_EQ(sink.rows_inserted(), 1u);
@@ -177,9 +177,9 @@ TEST(SqliteSink, RedeliveryIsIdempotent) {
     sink.close();
     SqliteSink again;
     ASSERT_TRUE(again.open(db).ok());
-    again.begin_batch();
+    again.begin_batch(true);
     ASSERT_TRUE(again.add(p));
-    ASSERT_TRUE(again.commit_batch().ok());
+    ASSERT_TRUE(again.commit_batch({}).ok());
     EXPECT_EQ(count_rows(db), 1);
 }
 
@@ -187,13 +187,13 @@ TEST(SqliteSink, SkipsPayloadsThatAreNotTraces) {
     TempDir dir;
     SqliteSink sink;
     ASSERT_TRUE(sink.open(dir.file("traces.db")).ok());
-    sink.begin_batch();
+    sink.begin_batch(true);
     EXPECT_FALSE(sink.add("not json"));
     EXPECT_FALSE(sink.add("[1,2]"));
     EXPECT_FALSE(sink.add("{\"ts_us\":1}"));                      // no id
     EXPECT_FALSE(sink.add("{\"id\":\"x\",\"ts_us\":\"soon\"}"));  // wrong type
     EXPECT_TRUE(sink.add("{\"id\":\"x\",\"ts_us\":1}"));          // the rest absent: null
-    ASSERT_TRUE(sink.commit_batch().ok());
+    ASSERT_TRUE(sink.commit_batch({}).ok());
     EXPECT_EQ(sink.payloads_invalid(), 4u);
     EXPECT_EQ(count_rows(dir.file("traces.db")), 1);
 }
@@ -203,11 +203,11 @@ TEST(SqliteSink, RetentionDeletesOlderRows) {
     std::string db = dir.file("traces.db");
     SqliteSink sink;
     ASSERT_TRUE(sink.open(db).ok());
-    sink.begin_batch();
+    sink.begin_batch(true);
     for (int i = 0; i < 10; ++i) {
         ASSERT_TRUE(sink.add(payload(make_slot("r" + std::to_string(i), 1000 + i, "c", "m", 200))));
     }
-    ASSERT_TRUE(sink.commit_batch().ok());
+    ASSERT_TRUE(sink.commit_batch({}).ok());
     EXPECT_EQ(sink.delete_before(1004), 4u);
     EXPECT_EQ(count_rows(db), 6);
     EXPECT_EQ(count_rows(db, "ts_us < 1004"), 0);
@@ -256,7 +256,7 @@ class QueryTest : public ::testing::Test {
     void SetUp() override {
         db_ = dir_.file("traces.db");
         ASSERT_TRUE(sink_.open(db_).ok());
-        sink_.begin_batch();
+        sink_.begin_batch(true);
         // 30 traces, one a second from t0; clients a/b alternate; every 5th is a 429.
         for (int i = 0; i < 30; ++i) {
             TraceSlot s = make_slot("id-" + std::string(i < 10 ? "0" : "") + std::to_string(i),
@@ -264,7 +264,7 @@ class QueryTest : public ::testing::Test {
                                     i < 20 ? "gpt-4o" : "claude", i % 5 == 0 ? 429 : 200);
             ASSERT_TRUE(sink_.add(payload(s)));
         }
-        ASSERT_TRUE(sink_.commit_batch().ok());
+        ASSERT_TRUE(sink_.commit_batch({}).ok());
         ASSERT_TRUE(q_.open(db_).ok());
     }
     simdjson::dom::object parse(const Answer& a) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "base/clock.h"
+#include "spool/spool_reader.h"
 #include "spool/spool_writer.h"
 #include "traces/trace_json.h"
 
@@ -118,6 +119,53 @@ TEST(TraceService, RecordsSpooledBeforeARestartReachTheDatabase) {
     ASSERT_TRUE(svc.start().ok());
     ASSERT_TRUE(svc.sync(10000));
     EXPECT_EQ(count_rows(dir.file("traces.db")), 20);
+}
+
+// The database's own cursor (committed with the rows) is ahead of the lazily written
+// cursor file: a restart skips what the database holds instead of inserting it again.
+TEST(TraceService, ARestartSkipsRecordsTheDatabaseCursorCovers) {
+    TempDir dir;
+    spool::SpoolWriter w;
+    spool::WriterOptions wo;
+    wo.dir = dir.file("spool");
+    ASSERT_TRUE(w.open(wo).ok());
+    for (int i = 0; i < 30; ++i) {
+        TraceSlot s;
+        fill(&s, "r-" + std::to_string(i));
+        std::string json;
+        append_trace_json(s, json);
+        ASSERT_EQ(w.append(json), spool::AppendStatus::ok);
+    }
+    ASSERT_TRUE(w.flush().ok());
+    w.close();
+    {
+        // A previous run put the first 20 in the database, not yet in the cursor file.
+        SqliteSink sink;
+        ASSERT_TRUE(sink.open(dir.file("traces.db")).ok());
+        spool::SpoolReader r;
+        ASSERT_TRUE(r.open(dir.file("spool"), "sqlite").ok());
+        sink.begin_batch(false);
+        spool::Record rec;
+        for (int i = 0; i < 20; ++i) {
+            ASSERT_TRUE(r.next(&rec));
+            ASSERT_TRUE(sink.add(rec.payload));
+        }
+        ASSERT_TRUE(sink.commit_batch(r.position()).ok());
+        EXPECT_EQ(sink.cursor_stored().last_seq, 20u);
+    }
+    ASSERT_FALSE(spool::read_cursor(dir.file("spool"), "sqlite").ok());
+    TraceService svc(options_for(dir));
+    svc.add_producer();
+    ASSERT_TRUE(svc.start().ok());
+    ASSERT_TRUE(svc.sync(10000));
+    TraceCounts c = svc.counts();
+    EXPECT_EQ(c.rows_inserted, 10u);
+    EXPECT_EQ(c.rows_duplicate, 0u);
+    EXPECT_EQ(count_rows(dir.file("traces.db")), 30);
+    // sync() made the commit durable, so the cursor file is past everything.
+    Result<spool::Cursor> cur = spool::read_cursor(dir.file("spool"), "sqlite");
+    ASSERT_TRUE(cur.ok());
+    EXPECT_EQ(cur->last_seq, 30u);
 }
 
 TEST(TraceService, QueriesAreAnsweredThroughMsgRing) {
