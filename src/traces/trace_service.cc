@@ -65,8 +65,12 @@ Result<void> TraceService::start() {
     }
     last_flush_ms_ = last_housekeeping_ms_ = last_retention_ms_ = last_durable_ms_ = monotonic_ms();
     last_retention_ms_ -= options_.retention_interval_ms;  // a first pass at start
+    last_row_retention_ms_ = last_retention_ms_;
     running_ = true;
     thread_ = std::thread([this] { run(); });
+    if (sqlite_) {
+        sink_thread_ = std::thread([this] { run_sink(); });
+    }
     return ok_result();
 }
 
@@ -86,8 +90,9 @@ bool TraceService::sync(uint32_t timeout_ms) {
     std::unique_lock<std::mutex> lock(mu_);
     uint64_t ticket = ++sync_requested_;
     wake_.notify_one();
-    return done_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
-                          [&] { return sync_done_ >= ticket; });
+    return done_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] {
+        return sync_done_ >= ticket && (!sqlite_ || sink_sync_done_ >= ticket);
+    });
 }
 
 void TraceService::stop() {
@@ -97,7 +102,15 @@ void TraceService::stop() {
             stop_ = true;
         }
         wake_.notify_one();
-        thread_.join();
+        thread_.join();  // its last pass spooled everything
+        if (sink_thread_.joinable()) {
+            {
+                std::lock_guard<std::mutex> lock(mu_);
+                sink_stop_ = true;
+            }
+            sink_wake_.notify_one();
+            sink_thread_.join();  // its last pass put everything spooled in the database
+        }
         running_ = false;
     }
     if (queries_ != nullptr) {
@@ -136,6 +149,8 @@ void TraceService::run() {
         bool busy = pass(force);
         lock.lock();
         sync_done_ = ticket;
+        sink_sync_requested_ = ticket;  // the sink thread takes it from here
+        sink_wake_.notify_one();
         done_.notify_all();
         if (stopping) {
             return;
@@ -157,18 +172,56 @@ bool TraceService::pass(bool force) {
         }
         last_flush_ms_ = now;
     }
-    bool sink_busy = sqlite_ && sink(force);
-    while (force && sink_busy) {
-        sink_busy = sink(force);  // sync() and stop() want everything in the database
-    }
     housekeeping(now, force);
     const spool::WriterStats& ws = writer_.stats();
     set(spooled_, ws.records_written);
     set(dropped_spool_full_, ws.dropped_spool_full);
     set(dropped_other_, ws.dropped_too_large + ws.dropped_io_error);
-    set(rows_inserted_, sink_.rows_inserted());
-    set(rows_duplicate_, sink_.rows_duplicate());
-    return sink_busy || drained >= options_.ring_records / 4;
+    return drained >= options_.ring_records / 4;
+}
+
+// The sink thread: spool -> SQLite, so spool appends never wait behind a commit.
+void TraceService::run_sink() {
+    pthread_setname_np(pthread_self(), "rg-traces-sql");
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+        const bool stopping = sink_stop_;
+        const uint64_t ticket = sink_sync_requested_;
+        const bool force = stopping || ticket != sink_sync_done_;
+        lock.unlock();
+        // Everything spooled for `ticket` is readable: a forced pass takes all of it.
+        bool busy = sink(force);
+        while (force && busy) {
+            busy = sink(force);
+        }
+        row_retention(monotonic_ms());
+        set(rows_inserted_, sink_.rows_inserted());
+        set(rows_duplicate_, sink_.rows_duplicate());
+        lock.lock();
+        sink_sync_done_ = ticket;
+        done_.notify_all();
+        if (stopping) {
+            return;
+        }
+        if (!busy) {
+            sink_wake_.wait_for(lock, std::chrono::milliseconds(options_.interval_ms), [&] {
+                return sink_stop_ || sink_sync_requested_ != sink_sync_done_;
+            });
+        }
+    }
+}
+
+void TraceService::row_retention(uint64_t now_ms) {
+    if (options_.retention_s == 0 ||
+        now_ms - last_row_retention_ms_ < options_.retention_interval_ms) {
+        return;
+    }
+    last_row_retention_ms_ = now_ms;
+    uint64_t now_s = wall_ms() / 1000;
+    if (now_s > options_.retention_s) {
+        uint64_t cutoff_us = (now_s - options_.retention_s) * 1000000;
+        rows_expired_.fetch_add(sink_.delete_before(cutoff_us), std::memory_order_relaxed);
+    }
 }
 
 uint32_t TraceService::drain() {
@@ -240,11 +293,7 @@ void TraceService::housekeeping(uint64_t now_ms, bool force) {
     if (now_s <= options_.retention_s) {
         return;
     }
-    uint64_t cutoff_s = now_s - options_.retention_s;
-    if (sqlite_) {
-        rows_expired_.fetch_add(sink_.delete_before(cutoff_s * 1000000), std::memory_order_relaxed);
-    }
-    (void)writer_.delete_older_than(cutoff_s);
+    (void)writer_.delete_older_than(now_s - options_.retention_s);  // rows: row_retention()
 }
 
 }  // namespace rg::traces

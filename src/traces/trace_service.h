@@ -1,9 +1,10 @@
 // TraceService: the trace thread. Drains every worker's TraceProducer ring, formats each
 // trace as JSON and appends it to the spool (flushed with fdatasync every 100 ms or 512
-// records); with a SQLite database it is also the spool's `sqlite` consumer (batches of
-// records into one transaction each, cursor saved after the commit) and runs retention
-// (rows and spool segments older than it) and spool clean-up. It owns the QueryService
-// that answers the admin API. A full ring drops at the worker; a full spool drops here.
+// records) and runs spool retention and clean-up. With a SQLite database a second thread,
+// the sink thread, is the spool's `sqlite` consumer (batches of records into one
+// transaction each with the cursor; README.md: durability) and deletes expired rows, so
+// spool appends never wait behind SQLite. It owns the QueryService that answers the admin
+// API. A full ring drops at the worker; a full spool drops here.
 // Threads: methods on the control thread (start before workers, stop after them);
 // producers on their workers; counts() anywhere.
 #pragma once
@@ -78,8 +79,10 @@ class TraceService {
     void run();
     bool pass(bool force);
     uint32_t drain();
-    bool sink(bool force);
     void housekeeping(uint64_t now_ms, bool force);
+    void run_sink();
+    bool sink(bool force);
+    void row_retention(uint64_t now_ms);
 
     TraceServiceOptions options_;
     spool::SpoolWriter writer_;
@@ -91,6 +94,7 @@ class TraceService {
     std::atomic<TraceProducer*> producer_list_[280] = {};
     std::atomic<uint32_t> producer_count_{0};
     std::thread thread_;
+    std::thread sink_thread_;  // with SQLite: reader_ and sink_ belong to it
     bool running_ = false;
 
     // Trace thread only.
@@ -98,16 +102,23 @@ class TraceService {
     uint64_t last_flush_ms_ = 0;
     uint64_t last_housekeeping_ms_ = 0;
     uint64_t last_retention_ms_ = 0;
+
+    // Sink thread only.
     uint64_t sink_retry_at_ms_ = 0;
     uint64_t last_durable_ms_ = 0;
+    uint64_t last_row_retention_ms_ = 0;
     uint64_t sink_skip_to_seq_ = 0;  // records at or below: already in the database
 
     std::mutex mu_;  // trace thread <-> control thread; workers never take it
     std::condition_variable wake_;
+    std::condition_variable sink_wake_;
     std::condition_variable done_;
     bool stop_ = false;
+    bool sink_stop_ = false;
     uint64_t sync_requested_ = 0;
-    uint64_t sync_done_ = 0;
+    uint64_t sync_done_ = 0;            // spooled
+    uint64_t sink_sync_requested_ = 0;  // spooled, for the sink thread
+    uint64_t sink_sync_done_ = 0;       // in the database
 
     std::atomic<uint64_t> spooled_{0};
     std::atomic<uint64_t> dropped_spool_full_{0};
