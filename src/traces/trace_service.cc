@@ -34,6 +34,7 @@ Result<void> TraceService::start() {
     spool::WriterOptions wo;
     wo.dir = options_.spool_dir;
     wo.max_bytes = options_.spool_max_bytes;
+    wo.batch_records_max = options_.spool_batch_records;
     Result<void> opened = writer_.open(wo);
     if (!opened.ok()) {
         return opened;

@@ -35,6 +35,7 @@ struct TraceServiceOptions {
     uint32_t ring_records = 512;               // per worker (power of two)
     uint32_t interval_ms = 10;                 // drain pass when idle
     uint32_t flush_interval_ms = 100;          // contract: a batch at least every 100 ms
+    uint32_t spool_batch_records = 4096;       // records per spool write + fdatasync, at most
     uint32_t sink_batch_records = 4096;        // rows per SQLite transaction, at most
     uint32_t sink_durable_interval_ms = 1000;  // a synced commit + cursor file, at most
     uint32_t housekeeping_interval_ms = 1000;  // spool segment deletion
