@@ -21,7 +21,7 @@ struct WriterOptions {
     std::string dir;
     uint64_t max_bytes = 1ull << 30;  // storage.spool_max_bytes
     uint64_t segment_bytes = segment_bytes_default;
-    uint32_t batch_records_max = 512;  // contract: a batch is at most 512 records
+    uint32_t batch_records_max = 512;  // a batch is at most this many records
 };
 
 enum class AppendStatus : uint8_t {
