@@ -1,8 +1,9 @@
 // Request traces. On the worker: one trace pushed when an exchange ends (fill_trace into the
 // ring slot + commit; two attempts; the ring drained by a no-op consumer every time it
 // fills), which must show 0 allocs/op. On the trace thread: the JSON payload per record,
-// and the whole pipeline (drain, JSON, spool append with fdatasync per 512-record batch,
-// SQLite sink in one transaction per batch, cursor saved) as records/s.
+// and the whole pipeline (drain, JSON, spool append with fdatasync per batch of up to 4096,
+// SQLite sink on its own thread, one transaction per batch; sync() ends in a synced commit
+// and the cursor file) as records/s.
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
 

@@ -1,5 +1,5 @@
 // TraceService: the trace thread. Drains every worker's TraceProducer ring, formats each
-// trace as JSON and appends it to the spool (flushed with fdatasync every 100 ms or 512
+// trace as JSON and appends it to the spool (flushed with fdatasync every 100 ms or 4096
 // records) and runs spool retention and clean-up. With a SQLite database a second thread,
 // the sink thread, is the spool's `sqlite` consumer (batches of records into one
 // transaction each with the cursor; README.md: durability) and deletes expired rows, so

@@ -7,6 +7,7 @@
 
 #include <cstring>
 #include <string>
+#include <thread>
 
 #include "base/clock.h"
 #include "spool/spool_reader.h"
@@ -166,6 +167,34 @@ TEST(TraceService, ARestartSkipsRecordsTheDatabaseCursorCovers) {
     Result<spool::Cursor> cur = spool::read_cursor(dir.file("spool"), "sqlite");
     ASSERT_TRUE(cur.ok());
     EXPECT_EQ(cur->last_seq, 30u);
+}
+
+// Without sync(), the cursor file still follows the database within about a second: a
+// durable commit (with no new rows if need be) and then the file.
+TEST(TraceService, TheCursorFileFollowsTheDatabaseWithoutSync) {
+    TempDir dir;
+    TraceServiceOptions o = options_for(dir);
+    o.sink_durable_interval_ms = 200;
+    TraceService svc(o);
+    TraceProducer& p = svc.add_producer();
+    ASSERT_TRUE(svc.start().ok());
+    for (int i = 0; i < 40; ++i) {
+        TraceSlot* s = p.begin();
+        ASSERT_NE(s, nullptr);
+        fill(s, "lazy-" + std::to_string(i));
+        p.commit();
+    }
+    uint64_t deadline = monotonic_ms() + 10000;
+    uint64_t seq = 0;
+    while (seq < 40 && monotonic_ms() < deadline) {
+        Result<spool::Cursor> cur = spool::read_cursor(dir.file("spool"), "sqlite");
+        seq = cur.ok() ? cur->last_seq : 0;
+        if (seq < 40) {
+            std::this_thread::yield();
+        }
+    }
+    EXPECT_EQ(seq, 40u);
+    EXPECT_EQ(count_rows(dir.file("traces.db")), 40);
 }
 
 TEST(TraceService, QueriesAreAnsweredThroughMsgRing) {
