@@ -197,6 +197,35 @@ TEST(TraceService, TheCursorFileFollowsTheDatabaseWithoutSync) {
     EXPECT_EQ(count_rows(dir.file("traces.db")), 40);
 }
 
+// The sink thread deletes rows older than the retention (a first pass at start).
+TEST(TraceService, TheSinkThreadDeletesExpiredRows) {
+    TempDir dir;
+    TraceServiceOptions no_retention = options_for(dir);
+    no_retention.retention_s = 0;
+    TraceService svc(no_retention);
+    TraceProducer& p = svc.add_producer();
+    TraceSlot* s = p.begin();
+    fill(s, "old");
+    s->ts_us = (wall_ms() - 31ull * 86400 * 1000) * 1000;
+    p.commit();
+    s = p.begin();
+    fill(s, "new");
+    p.commit();
+    ASSERT_TRUE(svc.start().ok());
+    ASSERT_TRUE(svc.sync(10000));
+    EXPECT_EQ(count_rows(dir.file("traces.db")), 2);
+    svc.stop();
+    TraceService again(options_for(dir));  // retention: 30 days
+    again.add_producer();
+    ASSERT_TRUE(again.start().ok());
+    uint64_t deadline = monotonic_ms() + 10000;
+    while (again.counts().rows_expired == 0 && monotonic_ms() < deadline) {
+        std::this_thread::yield();
+    }
+    EXPECT_EQ(again.counts().rows_expired, 1u);
+    EXPECT_EQ(count_rows(dir.file("traces.db")), 1);
+}
+
 TEST(TraceService, QueriesAreAnsweredThroughMsgRing) {
     TempDir dir;
     TraceService svc(options_for(dir));
