@@ -60,6 +60,8 @@ Error io_error(const char* context) {
     return Error::make(ErrorCode::io, context, errno);
 }
 
+}  // namespace
+
 bool write_all(int fd, const std::string& text) {
     size_t off = 0;
     while (off < text.size()) {
@@ -74,8 +76,6 @@ bool write_all(int fd, const std::string& text) {
     }
     return true;
 }
-
-}  // namespace
 
 void encode_header(const RecordHeader& h, char out[header_bytes]) {
     put_u32(out, h.payload_len);

@@ -64,6 +64,9 @@ Result<Cursor> read_cursor(const std::string& dir, std::string_view name);
 // Replaces `<dir>/<name>.cursor` atomically: temp file, fsync, rename, fsync of the dir.
 Result<void> write_cursor(const std::string& dir, std::string_view name, const Cursor& c);
 
+// Writes all of `text` to `fd`, retrying after EINTR; false on any other failure.
+bool write_all(int fd, const std::string& text);
+
 // mkdir -p with mode 0750.
 Result<void> make_dirs(const std::string& dir);
 // fsync of a directory (after a create, rename or unlink in it).

@@ -42,21 +42,6 @@ Scan scan_segment(int fd) {
     }
 }
 
-bool write_all(int fd, const std::string& data) {
-    size_t off = 0;
-    while (off < data.size()) {
-        ssize_t w = ::write(fd, data.data() + off, data.size() - off);
-        if (w < 0 && errno == EINTR) {
-            continue;
-        }
-        if (w <= 0) {
-            return false;
-        }
-        off += static_cast<size_t>(w);
-    }
-    return true;
-}
-
 }  // namespace
 
 SpoolWriter::~SpoolWriter() {

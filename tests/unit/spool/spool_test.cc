@@ -27,10 +27,27 @@ std::string frame(std::string_view payload, uint64_t seq) {
     return std::string(h, header_bytes) + std::string(payload);
 }
 
-WriterOptions options_for(const std::string& dir) {
+// Options for a writer on `dir`; `segment_bytes` 0 keeps the default.
+WriterOptions options_for(const std::string& dir, uint64_t segment_bytes = 0) {
     WriterOptions o;
     o.dir = dir;
+    if (segment_bytes != 0) {
+        o.segment_bytes = segment_bytes;
+    }
     return o;
+}
+
+// Appends payload_for(i, pad) for i in 1..count, then flushes.
+::testing::AssertionResult append_and_flush(SpoolWriter& w, uint64_t count, size_t pad = 0) {
+    for (uint64_t i = 1; i <= count; ++i) {
+        if (w.append(payload_for(i, pad)) != AppendStatus::ok) {
+            return ::testing::AssertionFailure() << "append of record " << i << " refused";
+        }
+    }
+    if (!w.flush().ok()) {
+        return ::testing::AssertionFailure() << "flush failed";
+    }
+    return ::testing::AssertionSuccess();
 }
 
 std::vector<std::pair<uint64_t, std::string>> read_all(SpoolReader& r) {
@@ -42,14 +59,19 @@ std::vector<std::pair<uint64_t, std::string>> read_all(SpoolReader& r) {
     return out;
 }
 
+// Every record consumer `name` has not committed, read by a fresh reader.
+std::vector<std::pair<uint64_t, std::string>> read_all(const std::string& dir,
+                                                       const char* name = "sqlite") {
+    SpoolReader r;
+    EXPECT_TRUE(r.open(dir, name).ok());
+    return read_all(r);
+}
+
 TEST(Spool, RecordsAreFramedAndReadBackInOrder) {
     test::TempDir dir;
     SpoolWriter w;
     ASSERT_TRUE(w.open(options_for(dir.path())).ok());
-    for (uint64_t i = 1; i <= 5; ++i) {
-        ASSERT_EQ(w.append(payload_for(i)), AppendStatus::ok);
-    }
-    ASSERT_TRUE(w.flush().ok());
+    ASSERT_TRUE(append_and_flush(w, 5));
     EXPECT_EQ(w.stats().records_written, 5u);
     EXPECT_EQ(w.last_seq(), 5u);
     // The first bytes of the segment are exactly the contract's framing.
@@ -59,9 +81,7 @@ TEST(Spool, RecordsAreFramedAndReadBackInOrder) {
         expected += frame(payload_for(i), i);
     }
     EXPECT_EQ(test::size_of(seg), expected.size());
-    SpoolReader r;
-    ASSERT_TRUE(r.open(dir.path(), "sqlite").ok());
-    auto got = read_all(r);
+    auto got = read_all(dir.path());
     ASSERT_EQ(got.size(), 5u);
     for (uint64_t i = 1; i <= 5; ++i) {
         EXPECT_EQ(got[i - 1].first, i);
@@ -104,10 +124,7 @@ TEST(Spool, WriterTruncatesATornTailAtOpenAndContinuesTheSeq) {
     {
         SpoolWriter w;
         ASSERT_TRUE(w.open(options_for(dir.path())).ok());
-        for (uint64_t i = 1; i <= 5; ++i) {
-            ASSERT_EQ(w.append(payload_for(i)), AppendStatus::ok);
-        }
-        ASSERT_TRUE(w.flush().ok());
+        ASSERT_TRUE(append_and_flush(w, 5));
         seg = segment_path(dir.path(), w.current_segment());
     }
     uint64_t good = test::size_of(seg);
@@ -120,9 +137,7 @@ TEST(Spool, WriterTruncatesATornTailAtOpenAndContinuesTheSeq) {
     EXPECT_EQ(w.last_seq(), 5u);
     ASSERT_EQ(w.append(payload_for(6)), AppendStatus::ok);
     ASSERT_TRUE(w.flush().ok());
-    SpoolReader r;
-    ASSERT_TRUE(r.open(dir.path(), "sqlite").ok());
-    auto got = read_all(r);
+    auto got = read_all(dir.path());
     ASSERT_EQ(got.size(), 6u);
     EXPECT_EQ(got[5].first, 6u);
     EXPECT_EQ(got[5].second, payload_for(6));
@@ -150,10 +165,7 @@ TEST(Spool, ReaderStopsAtAnIncompleteRecordAndResumesWhenItCompletes) {
     test::TempDir dir;
     SpoolWriter w;
     ASSERT_TRUE(w.open(options_for(dir.path())).ok());
-    for (uint64_t i = 1; i <= 3; ++i) {
-        ASSERT_EQ(w.append(payload_for(i)), AppendStatus::ok);
-    }
-    ASSERT_TRUE(w.flush().ok());
+    ASSERT_TRUE(append_and_flush(w, 3));
     std::string seg = segment_path(dir.path(), w.current_segment());
     SpoolReader r;
     ASSERT_TRUE(r.open(dir.path(), "sqlite").ok());
@@ -175,10 +187,7 @@ TEST(Spool, ReaderTreatsACrcMismatchAsATornTail) {
     test::TempDir dir;
     SpoolWriter w;
     ASSERT_TRUE(w.open(options_for(dir.path())).ok());
-    for (uint64_t i = 1; i <= 3; ++i) {
-        ASSERT_EQ(w.append(payload_for(i)), AppendStatus::ok);
-    }
-    ASSERT_TRUE(w.flush().ok());
+    ASSERT_TRUE(append_and_flush(w, 3));
     std::string seg = segment_path(dir.path(), w.current_segment());
     uint64_t size = test::size_of(seg);
     test::poke(seg, size - 2, 'Z');  // a byte of record 3's payload
@@ -192,13 +201,8 @@ TEST(Spool, ReaderTreatsACrcMismatchAsATornTail) {
 TEST(Spool, SegmentsRollAndTheReaderFollowsThem) {
     test::TempDir dir;
     SpoolWriter w;
-    WriterOptions o = options_for(dir.path());
-    o.segment_bytes = 1024;
-    ASSERT_TRUE(w.open(o).ok());
-    for (uint64_t i = 1; i <= 100; ++i) {
-        ASSERT_EQ(w.append(payload_for(i, 80)), AppendStatus::ok);
-    }
-    ASSERT_TRUE(w.flush().ok());
+    ASSERT_TRUE(w.open(options_for(dir.path(), 1024)).ok());
+    ASSERT_TRUE(append_and_flush(w, 100, 80));
     Result<Listing> l = list_dir(dir.path());
     ASSERT_TRUE(l.ok());
     EXPECT_GT(l->segments.size(), 10u);
@@ -206,9 +210,7 @@ TEST(Spool, SegmentsRollAndTheReaderFollowsThem) {
         EXPECT_EQ(l->segments[i] + 1, l->segments[i + 1]);
         EXPECT_LE(test::size_of(segment_path(dir.path(), l->segments[i])), 1024u);
     }
-    SpoolReader r;
-    ASSERT_TRUE(r.open(dir.path(), "sqlite").ok());
-    auto got = read_all(r);
+    auto got = read_all(dir.path());
     ASSERT_EQ(got.size(), 100u);
     for (uint64_t i = 1; i <= 100; ++i) {
         ASSERT_EQ(got[i - 1].first, i);
@@ -218,13 +220,8 @@ TEST(Spool, SegmentsRollAndTheReaderFollowsThem) {
 TEST(Spool, CursorResumesAConsumerAndRewindRereadsUncommittedRecords) {
     test::TempDir dir;
     SpoolWriter w;
-    WriterOptions o = options_for(dir.path());
-    o.segment_bytes = 2048;
-    ASSERT_TRUE(w.open(o).ok());
-    for (uint64_t i = 1; i <= 40; ++i) {
-        ASSERT_EQ(w.append(payload_for(i, 50)), AppendStatus::ok);
-    }
-    ASSERT_TRUE(w.flush().ok());
+    ASSERT_TRUE(w.open(options_for(dir.path(), 2048)).ok());
+    ASSERT_TRUE(append_and_flush(w, 40, 50));
     {
         SpoolReader r;
         ASSERT_TRUE(r.open(dir.path(), "sqlite").ok());
@@ -244,9 +241,7 @@ TEST(Spool, CursorResumesAConsumerAndRewindRereadsUncommittedRecords) {
     Result<Cursor> saved = read_cursor(dir.path(), "sqlite");
     ASSERT_TRUE(saved.ok());
     EXPECT_EQ(saved->last_seq, 25u);
-    SpoolReader again;
-    ASSERT_TRUE(again.open(dir.path(), "sqlite").ok());
-    auto got = read_all(again);
+    auto got = read_all(dir.path());
     ASSERT_EQ(got.size(), 15u);
     EXPECT_EQ(got.front().first, 26u);
     EXPECT_EQ(got.back().first, 40u);
@@ -255,13 +250,8 @@ TEST(Spool, CursorResumesAConsumerAndRewindRereadsUncommittedRecords) {
 TEST(Spool, SegmentsAreDeletedOnlyWhenEveryCursorIsPastThem) {
     test::TempDir dir;
     SpoolWriter w;
-    WriterOptions o = options_for(dir.path());
-    o.segment_bytes = 1024;
-    ASSERT_TRUE(w.open(o).ok());
-    for (uint64_t i = 1; i <= 50; ++i) {
-        ASSERT_EQ(w.append(payload_for(i, 80)), AppendStatus::ok);
-    }
-    ASSERT_TRUE(w.flush().ok());
+    ASSERT_TRUE(w.open(options_for(dir.path(), 1024)).ok());
+    ASSERT_TRUE(append_and_flush(w, 50, 80));
     size_t segments = list_dir(dir.path())->segments.size();
     EXPECT_EQ(w.delete_consumed(), 0u);  // no consumer yet: everything stays
     SpoolReader a;
@@ -295,13 +285,8 @@ TEST(Spool, SegmentsAreDeletedOnlyWhenEveryCursorIsPastThem) {
 TEST(Spool, RetentionDeletesOldSegmentsAndAConsumerSkipsToWhatRemains) {
     test::TempDir dir;
     SpoolWriter w;
-    WriterOptions o = options_for(dir.path());
-    o.segment_bytes = 1024;
-    ASSERT_TRUE(w.open(o).ok());
-    for (uint64_t i = 1; i <= 30; ++i) {
-        ASSERT_EQ(w.append(payload_for(i, 80)), AppendStatus::ok);
-    }
-    ASSERT_TRUE(w.flush().ok());
+    ASSERT_TRUE(w.open(options_for(dir.path(), 1024)).ok());
+    ASSERT_TRUE(append_and_flush(w, 30, 80));
     Result<Listing> l = list_dir(dir.path());
     ASSERT_GE(l->segments.size(), 3u);
     // The first two segments were written two days ago.
@@ -311,9 +296,7 @@ TEST(Spool, RetentionDeletesOldSegmentsAndAConsumerSkipsToWhatRemains) {
         ASSERT_EQ(utimes(segment_path(dir.path(), l->segments[i]).c_str(), old), 0);
     }
     EXPECT_EQ(w.delete_older_than(static_cast<uint64_t>(time(nullptr)) - 86400), 2u);
-    SpoolReader r;
-    ASSERT_TRUE(r.open(dir.path(), "sqlite").ok());
-    auto got = read_all(r);
+    auto got = read_all(dir.path());
     ASSERT_FALSE(got.empty());
     EXPECT_GT(got.front().first, 1u);  // starts in the oldest segment left
     EXPECT_EQ(got.back().first, 30u);
@@ -351,10 +334,7 @@ TEST(Spool, SeqAndSegmentNumbersStayAboveCursorsWhenTheSpoolWasEmptied) {
     {
         SpoolWriter w;
         ASSERT_TRUE(w.open(options_for(dir.path())).ok());
-        for (uint64_t i = 1; i <= 7; ++i) {
-            ASSERT_EQ(w.append(payload_for(i)), AppendStatus::ok);
-        }
-        ASSERT_TRUE(w.flush().ok());
+        ASSERT_TRUE(append_and_flush(w, 7));
         SpoolReader r;
         ASSERT_TRUE(r.open(dir.path(), "sqlite").ok());
         EXPECT_EQ(read_all(r).size(), 7u);
@@ -366,9 +346,7 @@ TEST(Spool, SeqAndSegmentNumbersStayAboveCursorsWhenTheSpoolWasEmptied) {
     ASSERT_EQ(w.append(payload_for(8)), AppendStatus::ok);
     ASSERT_TRUE(w.flush().ok());
     EXPECT_EQ(w.last_seq(), 8u);
-    SpoolReader r;
-    ASSERT_TRUE(r.open(dir.path(), "sqlite").ok());
-    auto got = read_all(r);
+    auto got = read_all(dir.path());
     ASSERT_EQ(got.size(), 1u);
     EXPECT_EQ(got[0].first, 8u);
 }
