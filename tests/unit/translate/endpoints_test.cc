@@ -1,7 +1,6 @@
 // Embeddings, token counts, legacy completions and the Gemini JSON-array framer: golden
 // transcripts under tests/data/translate/endpoints (README.md there), refusals, and the
 // stream re-framers fed split at every byte.
-#include <dirent.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "golden_cases.h"
 #include "json_equal.h"
 #include "translate/completions.h"
 #include "translate/count_tokens.h"
@@ -18,75 +18,21 @@
 namespace rg::translate {
 namespace {
 
-using testing::json_diff;
+using Case = testing::GoldenCase;
+using testing::expect_json;
+using testing::golden_cases;
 using testing::read_file;
 
 const std::string dir = std::string(RG_TRANSLATE_DATA_DIR) + "/endpoints";
-
-struct Case {
-    std::string stem;
-    std::string name;
-    Format from;
-    Format to;
-};
-
-bool format_from(std::string_view name, Format* f) {
-    if (name == "openai") {
-        *f = Format::openai_chat;
-    } else if (name == "anthropic") {
-        *f = Format::anthropic;
-    } else if (name == "gemini") {
-        *f = Format::gemini;
-    } else {
-        return false;
-    }
-    return true;
-}
-
-std::vector<Case> cases(const std::string& path) {
-    std::vector<Case> out;
-    DIR* d = opendir(path.c_str());
-    if (d == nullptr) {
-        ADD_FAILURE() << "no directory " << path;
-        return out;
-    }
-    while (dirent* e = readdir(d)) {
-        std::string name = e->d_name;
-        const std::string suffix = ".in.json";
-        if (name.size() <= suffix.size() ||
-            name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
-            continue;
-        }
-        name.resize(name.size() - suffix.size());
-        const size_t a = name.find("--");
-        const size_t b = name.find("--", a + 2);
-        Case c{path + "/" + name, name, Format::openai_chat, Format::openai_chat};
-        if (a == std::string::npos || b == std::string::npos ||
-            !format_from(std::string_view(name).substr(0, a), &c.from) ||
-            !format_from(std::string_view(name).substr(a + 2, b - a - 2), &c.to)) {
-            ADD_FAILURE() << "bad golden file name " << name;
-            continue;
-        }
-        out.push_back(c);
-    }
-    closedir(d);
-    std::sort(out.begin(), out.end(), [](const Case& x, const Case& y) { return x.name < y.name; });
-    return out;
-}
 
 bool is_batch(const Case& c) {
     return c.name.find("batch") != std::string::npos;
 }
 
-void expect_json(const std::string& expected, std::string_view actual) {
-    const std::string d = json_diff(expected, actual);
-    EXPECT_TRUE(d.empty()) << d << "\nactual: " << actual;
-}
-
 // --- Embeddings ---------------------------------------------------------------------------
 
 TEST(EmbeddingsGolden, RequestsTranslateToTheExpectedBodies) {
-    const std::vector<Case> all = cases(dir + "/embed/req");
+    const std::vector<Case> all = golden_cases(dir + "/embed/req");
     EXPECT_GE(all.size(), 5u);
     Arena arena;
     EmbedRequest request;
@@ -106,7 +52,7 @@ TEST(EmbeddingsGolden, RequestsTranslateToTheExpectedBodies) {
 // The answers' golden cases carry the client's request (.req.json), which decides the
 // number of vectors, the Gemini answer shape and base64.
 TEST(EmbeddingsGolden, AnswersTranslateToTheExpectedBodies) {
-    const std::vector<Case> all = cases(dir + "/embed/resp");
+    const std::vector<Case> all = golden_cases(dir + "/embed/resp");
     EXPECT_GE(all.size(), 4u);
     Arena request_arena;
     Arena arena;
@@ -228,7 +174,7 @@ TEST(Embeddings, Base64IsLittleEndianFloat32) {
 // --- Token counts -------------------------------------------------------------------------
 
 TEST(CountTokensGolden, RequestsTranslateToTheExpectedBodies) {
-    const std::vector<Case> all = cases(dir + "/count/req");
+    const std::vector<Case> all = golden_cases(dir + "/count/req");
     EXPECT_GE(all.size(), 4u);
     Arena arena;
     Arena scratch;
@@ -250,7 +196,7 @@ TEST(CountTokensGolden, RequestsTranslateToTheExpectedBodies) {
 }
 
 TEST(CountTokensGolden, AnswersTranslateToTheExpectedBodies) {
-    const std::vector<Case> all = cases(dir + "/count/resp");
+    const std::vector<Case> all = golden_cases(dir + "/count/resp");
     EXPECT_GE(all.size(), 2u);
     Arena arena;
     for (const Case& c : all) {
@@ -295,7 +241,7 @@ TEST(CountTokens, RequestsWithoutMessagesAreRefused) {
 // --- Legacy completions ---------------------------------------------------------------------
 
 TEST(CompletionsGolden, RequestsTranslateToTheExpectedBodies) {
-    const std::vector<Case> all = cases(dir + "/completions/req");
+    const std::vector<Case> all = golden_cases(dir + "/completions/req");
     EXPECT_GE(all.size(), 2u);
     Arena arena;
     Request request;
@@ -315,7 +261,7 @@ TEST(CompletionsGolden, RequestsTranslateToTheExpectedBodies) {
 }
 
 TEST(CompletionsGolden, AnswersTranslateToTheExpectedBodies) {
-    const std::vector<Case> all = cases(dir + "/completions/resp");
+    const std::vector<Case> all = golden_cases(dir + "/completions/resp");
     EXPECT_GE(all.size(), 2u);
     Arena arena;
     Response response;
