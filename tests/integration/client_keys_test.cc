@@ -8,8 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "harness/gateway.h"
-#include "harness/mock_upstream.h"
+#include "harness/fixture.h"
 
 namespace rg::test {
 namespace {
@@ -20,18 +19,7 @@ constexpr const char* limited_sha256 =
     "82abaeac05f7631bebaa4794ef6bc2b9e1f5503231f2a0d4c16cef787b990452";
 
 std::string config(int port) {
-    std::string base = "http://127.0.0.1:" + std::to_string(port);
-    return server_config(2, "") +
-           "providers:\n"
-           "  - {name: oa, type: openai, base_url: \"" +
-           base +
-           "/v1\", keys: [{id: o1, key: sk-oa}]}\n"
-           "  - {name: an, type: anthropic, base_url: \"" +
-           base +
-           "\", keys: [{id: a1, key: sk-an}]}\n"
-           "  - {name: ge, type: gemini, base_url: \"" +
-           base +
-           "\", keys: [{id: g1, key: sk-ge}]}\n"
+    return server_config(2, "") + "providers:\n" + mock_providers(port) +
            "client_keys:\n"
            "  - {name: prod, key: ck-prod-secret, allowed_models: [\"gpt-*\", \"claude-*\"]}\n"
            "  - {name: limited, key_sha256: \"" +
@@ -46,19 +34,6 @@ std::string config(int port) {
            "  gpt-4o: {input: 2.5, output: 10}\n";
 }
 
-std::string post(const std::string& path, const std::string& body, const std::string& headers) {
-    return "POST " + path + " HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n" +
-           headers + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-}
-
-std::string chat(const std::string& model) {
-    return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-}
-
-bool has(const std::string& hay, const std::string& needle) {
-    return hay.find(needle) != std::string::npos;
-}
-
 class ClientKeysTest : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
@@ -71,24 +46,17 @@ class ClientKeysTest : public ::testing::Test {
         gw_ = std::make_unique<Gateway>(config(mock_->port()));
         ASSERT_TRUE(gw_->started()) << gw_->log();
     }
-    Response call(const std::string& request) {
-        HttpClient c;
-        Response r;
-        EXPECT_TRUE(c.connect(gw_->port()));
-        EXPECT_TRUE(c.send(request));
-        EXPECT_TRUE(c.read_response(&r, 5000));
-        return r;
-    }
+    Response call(const std::string& request) { return rg::test::call(gw_->port(), request); }
     static MockUpstream* mock_;
     std::unique_ptr<Gateway> gw_;
 };
 MockUpstream* ClientKeysTest::mock_ = nullptr;
 
 TEST_F(ClientKeysTest, MissingOrWrongKeysAre401InTheClientsFormatWithoutDetail) {
-    Response none = call(post("/v1/chat/completions", chat("gpt-4o"), ""));
+    Response none = call(post("/v1/chat/completions", chat_hi("gpt-4o"), ""));
     EXPECT_EQ(none.status, 401);
     Response wrong =
-        call(post("/v1/chat/completions", chat("gpt-4o"), "Authorization: Bearer ck-nope\r\n"));
+        call(post("/v1/chat/completions", chat_hi("gpt-4o"), "Authorization: Bearer ck-nope\r\n"));
     EXPECT_EQ(wrong.status, 401);
     EXPECT_EQ(none.body.substr(0, 60), wrong.body.substr(0, 60));  // same words either way
     EXPECT_TRUE(has(wrong.body, "\"type\":\"invalid_request_error\"")) << wrong.body;
@@ -112,7 +80,7 @@ TEST_F(ClientKeysTest, MissingOrWrongKeysAre401InTheClientsFormatWithoutDetail) 
 }
 
 TEST_F(ClientKeysTest, AKeyIsTakenFromAnyOfTheFourPlacesAndNeverReachesTheProvider) {
-    EXPECT_EQ(call(post("/v1/chat/completions", chat("gpt-4o"),
+    EXPECT_EQ(call(post("/v1/chat/completions", chat_hi("gpt-4o"),
                         "Authorization: Bearer ck-prod-secret\r\n"))
                   .status,
               200);
@@ -136,7 +104,7 @@ TEST_F(ClientKeysTest, AKeyIsTakenFromAnyOfTheFourPlacesAndNeverReachesTheProvid
 }
 
 TEST_F(ClientKeysTest, AllowedModelsAreEnforcedWith403) {
-    Response r = call(post("/v1/chat/completions", chat("gemini-2.5-flash"),
+    Response r = call(post("/v1/chat/completions", chat_hi("gemini-2.5-flash"),
                            "Authorization: Bearer ck-prod-secret\r\n"));
     EXPECT_EQ(r.status, 403);
     EXPECT_TRUE(has(r.body, "gemini-2.5-flash")) << r.body;
@@ -153,7 +121,7 @@ TEST_F(ClientKeysTest, ABurstIsAdmittedExactlyAcrossWorkersUnderConcurrency) {
                 HttpClient c;
                 Response r;
                 if (!c.connect(gw_->port()) ||
-                    !c.send(post("/v1/chat/completions", chat("gpt-4o"),
+                    !c.send(post("/v1/chat/completions", chat_hi("gpt-4o"),
                                  "Authorization: Bearer ck-limited\r\n")) ||
                     !c.read_response(&r, 5000)) {
                     ++other;
@@ -180,13 +148,13 @@ TEST_F(ClientKeysTest, ABurstIsAdmittedExactlyAcrossWorkersUnderConcurrency) {
 
 TEST_F(ClientKeysTest, ADailyQuotaRefusesTheNextRequestUntilMidnight) {
     for (int i = 0; i < 3; ++i) {
-        ASSERT_EQ(
-            call(post("/v1/chat/completions", chat("gpt-4o"), "Authorization: Bearer ck-daily\r\n"))
-                .status,
-            200);
+        ASSERT_EQ(call(post("/v1/chat/completions", chat_hi("gpt-4o"),
+                            "Authorization: Bearer ck-daily\r\n"))
+                      .status,
+                  200);
     }
     Response r =
-        call(post("/v1/chat/completions", chat("gpt-4o"), "Authorization: Bearer ck-daily\r\n"));
+        call(post("/v1/chat/completions", chat_hi("gpt-4o"), "Authorization: Bearer ck-daily\r\n"));
     EXPECT_EQ(r.status, 429);
     EXPECT_EQ(r.header("x-ratelimit-limit"), "3");
     EXPECT_EQ(r.header("x-ratelimit-remaining"), "0");
@@ -213,7 +181,7 @@ TEST_F(ClientKeysTest, TokenQuotasCountWhatTheUpstreamReported) {
               "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
               "x-api-key: ck-tok1\r\nanthropic-version: 2023-06-01\r\n")},
         {"openai passthrough",
-         post("/v1/chat/completions", chat("gpt-4o"), "Authorization: Bearer ck-tok2\r\n")},
+         post("/v1/chat/completions", chat_hi("gpt-4o"), "Authorization: Bearer ck-tok2\r\n")},
         {"openai stream passthrough, client without include_usage",
          post("/v1/chat/completions",
               "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[{\"role\":\"user\","
@@ -252,14 +220,14 @@ TEST_F(ClientKeysTest, TokenQuotasCountWhatTheUpstreamReported) {
 
 TEST_F(ClientKeysTest, LimitsSurviveAReload) {
     for (int i = 0; i < 3; ++i) {
-        ASSERT_EQ(
-            call(post("/v1/chat/completions", chat("gpt-4o"), "Authorization: Bearer ck-daily\r\n"))
-                .status,
-            200);
+        ASSERT_EQ(call(post("/v1/chat/completions", chat_hi("gpt-4o"),
+                            "Authorization: Bearer ck-daily\r\n"))
+                      .status,
+                  200);
     }
     ASSERT_TRUE(gw_->reload(config(mock_->port())));
     EXPECT_EQ(
-        call(post("/v1/chat/completions", chat("gpt-4o"), "Authorization: Bearer ck-daily\r\n"))
+        call(post("/v1/chat/completions", chat_hi("gpt-4o"), "Authorization: Bearer ck-daily\r\n"))
             .status,
         429);
 }

@@ -10,45 +10,19 @@
 #include <string>
 #include <vector>
 
-#include "harness/gateway.h"
-#include "harness/mock_upstream.h"
+#include "harness/fixture.h"
 
 namespace rg::test {
 namespace {
 
 std::string config(int port) {
-    std::string base = "http://127.0.0.1:" + std::to_string(port);
-    return server_config(2, "") +
-           "upstream: {first_byte_timeout: 2s, stall_timeout: 2s}\n"
-           "providers:\n"
-           "  - {name: oa, type: openai, base_url: \"" +
-           base +
-           "/v1\", keys: [{id: o1, key: sk-oa}]}\n"
-           "  - {name: an, type: anthropic, base_url: \"" +
-           base +
-           "\", keys: [{id: a1, key: sk-an}]}\n"
-           "  - {name: ge, type: gemini, base_url: \"" +
-           base +
-           "\", keys: [{id: g1, key: sk-ge}]}\n"
+    return mock_gateway_config(port) +
            "models:\n"
            "  - {name: claude-sonnet-4-5, targets: [{provider: an}]}\n"
            "  - {name: gemini-2.5-flash, targets: [{provider: ge}]}\n"
            "  - {name: text-embedding-004, targets: [{provider: ge}]}\n"
            "  - {name: text-embedding-3-small, targets: [{provider: oa}]}\n"
            "  - {name: gpt-4o, targets: [{provider: oa}]}\n";
-}
-
-std::string post(const std::string& path, const std::string& body, const std::string& headers) {
-    return "POST " + path + " HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n" +
-           headers + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-}
-
-const std::string openai_auth = "Authorization: Bearer client-key\r\n";
-const std::string anthropic_auth = "x-api-key: client-key\r\nanthropic-version: 2023-06-01\r\n";
-const std::string gemini_auth = "x-goog-api-key: client-key\r\n";
-
-bool has(const std::string& hay, const std::string& needle) {
-    return hay.find(needle) != std::string::npos;
 }
 
 using Vector = std::vector<double>;
@@ -102,27 +76,9 @@ void expect_close(const Vector& a, const Vector& b, double eps) {
     }
 }
 
-class EndpointsTest : public ::testing::Test {
+class EndpointsTest : public MockGatewaySuite {
   protected:
-    static void SetUpTestSuite() {
-        mock_ = new MockUpstream({"--tokens", "3"});
-        ASSERT_TRUE(mock_->started());
-        gateway_ = new Gateway(config(mock_->port()));
-        ASSERT_TRUE(gateway_->started()) << gateway_->log();
-    }
-    static void TearDownTestSuite() {
-        delete gateway_;
-        delete mock_;
-    }
-    void SetUp() override { mock_->reset(); }
-    static Response call(const std::string& request, int port = 0) {
-        HttpClient c;
-        Response r;
-        EXPECT_TRUE(c.connect(port != 0 ? port : gateway_->port()));
-        EXPECT_TRUE(c.send(request));
-        EXPECT_TRUE(c.read_response(&r, 5000)) << request;
-        return r;
-    }
+    static void SetUpTestSuite() { start_suite(config); }
     // The mock's own OpenAI vector for `text` at `dims` (asked directly, not through ringgate).
     static Vector mock_openai_vector(const std::string& text, int dims) {
         Response r = call(post("/v1/embeddings",
@@ -134,11 +90,7 @@ class EndpointsTest : public ::testing::Test {
         return numbers(p.parse(r.body)["data"].at(0)["embedding"].value());
     }
     simdjson::dom::parser parser_;
-    static MockUpstream* mock_;
-    static Gateway* gateway_;
 };
-MockUpstream* EndpointsTest::mock_ = nullptr;
-Gateway* EndpointsTest::gateway_ = nullptr;
 
 TEST_F(EndpointsTest, OpenAIEmbeddingsOfAGeminiModelComeBackInOrder) {
     Response r = call(post("/v1/embeddings",

@@ -6,8 +6,7 @@
 
 #include <string>
 
-#include "harness/gateway.h"
-#include "harness/mock_upstream.h"
+#include "harness/fixture.h"
 #include "stream_translate_check.h"
 
 namespace rg::test {
@@ -18,37 +17,14 @@ using translate::test::check_client_stream;
 using translate::test::Ending;
 
 std::string config(int port) {
-    std::string base = "http://127.0.0.1:" + std::to_string(port);
-    return server_config(2, "") +
-           "upstream: {first_byte_timeout: 2s, stall_timeout: 2s}\n"
-           "providers:\n"
-           "  - {name: an, type: anthropic, base_url: \"" +
-           base +
-           "\", keys: [{id: a1, key: sk-an}]}\n"
-           "  - {name: ge, type: gemini, base_url: \"" +
-           base +
-           "\", keys: [{id: g1, key: sk-ge}]}\n"
-           "  - {name: oa, type: openai, base_url: \"" +
-           base +
-           "/v1\", keys: [{id: o1, key: sk-oa}]}\n"
-           "  - {name: re, type: openai, api: responses, base_url: \"" +
-           base +
-           "/v1\", keys: [{id: r1, key: sk-re}]}\n"
+    return mock_gateway_config(port) +
+           mock_provider("re", "openai", port, "r1", "sk-re", "api: responses, ") +
            "models:\n"
            "  - {name: claude-sonnet-4-5, targets: [{provider: an}]}\n"
            "  - {name: gemini-2.5-flash, targets: [{provider: ge}]}\n"
            "  - {name: \"resp-*\", targets: [{provider: re}]}\n"
            "  - {name: \"gpt-*\", targets: [{provider: oa}]}\n";
 }
-
-std::string post(const std::string& path, const std::string& body, const std::string& headers) {
-    return "POST " + path + " HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n" +
-           headers + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-}
-
-const std::string openai_auth = "Authorization: Bearer client-key\r\n";
-const std::string anthropic_auth = "x-api-key: client-key\r\nanthropic-version: 2023-06-01\r\n";
-const std::string gemini_auth = "x-goog-api-key: client-key\r\n";
 
 const std::string weather_schema =
     "{\"type\":\"object\",\"properties\":{\"location\":{\"type\":\"string\"}},"
@@ -74,31 +50,9 @@ std::string chat_body(const std::string& model, bool tools) {
            "}";
 }
 
-bool has(const std::string& hay, const std::string& needle) {
-    return hay.find(needle) != std::string::npos;
-}
-
-class ResponsesStreamTest : public ::testing::Test {
+class ResponsesStreamTest : public MockGatewaySuite {
   protected:
-    static void SetUpTestSuite() {
-        mock_ = new MockUpstream({"--tokens", "3"});
-        ASSERT_TRUE(mock_->started());
-        gateway_ = new Gateway(config(mock_->port()));
-        ASSERT_TRUE(gateway_->started()) << gateway_->log();
-    }
-    static void TearDownTestSuite() {
-        delete gateway_;
-        delete mock_;
-    }
-    void SetUp() override { mock_->reset(); }
-    static Response call(const std::string& request) {
-        HttpClient c;
-        Response r;
-        EXPECT_TRUE(c.connect(gateway_->port()));
-        EXPECT_TRUE(c.send(request));
-        EXPECT_TRUE(c.read_response(&r, 5000)) << request;
-        return r;
-    }
+    static void SetUpTestSuite() { start_suite(config); }
     // A 200 event stream that is a valid `format` stream with that ending.
     static Response stream(const std::string& request, Format format, Ending ending) {
         Response r = call(request);
@@ -107,11 +61,7 @@ class ResponsesStreamTest : public ::testing::Test {
         EXPECT_EQ(check_client_stream(format, r.body, ending), "") << r.body;
         return r;
     }
-    static MockUpstream* mock_;
-    static Gateway* gateway_;
 };
-MockUpstream* ResponsesStreamTest::mock_ = nullptr;
-Gateway* ResponsesStreamTest::gateway_ = nullptr;
 
 TEST_F(ResponsesStreamTest, ResponsesClientStreamsTextFromAnthropicAndGemini) {
     for (const char* model : {"claude-sonnet-4-5", "gemini-2.5-flash"}) {

@@ -172,6 +172,19 @@ bool HttpClient::wait_closed(int timeout_ms) {
     return true;
 }
 
+bool HttpClient::read_until(std::string_view needle, int timeout_ms) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (buf_.find(needle) == std::string::npos) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        deadline - std::chrono::steady_clock::now())
+                        .count();
+        if (left <= 0 || !fill(static_cast<int>(left))) {
+            return false;
+        }
+    }
+    return true;
+}
+
 bool HttpClient::silent_for(int timeout_ms) {
     pollfd pfd{fd_, POLLIN, 0};
     return ::poll(&pfd, 1, timeout_ms) == 0;

@@ -32,6 +32,8 @@ class HttpClient {
     // True when the peer closes (EOF or reset) within `timeout_ms` with no further bytes
     // (bytes received first are kept in pending()).
     bool wait_closed(int timeout_ms);
+    // Reads until pending() holds `needle`; false on EOF or when `timeout_ms` pass first.
+    bool read_until(std::string_view needle, int timeout_ms);
     // True when nothing at all arrives within `timeout_ms`.
     bool silent_for(int timeout_ms);
     void set_recv_buffer(int bytes);
