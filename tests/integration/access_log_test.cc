@@ -2,45 +2,44 @@
 // with the fields an operator needs and no secret (client keys and provider keys appear by
 // name and id only).
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <sys/socket.h>
 
-#include <chrono>
 #include <cstdio>
 #include <string>
-#include <thread>
 
-#include "harness/gateway.h"
-#include "harness/mock_upstream.h"
+#include "harness/fixture.h"
 
 namespace rg::test {
 namespace {
 
 std::string post(const std::string& body, const std::string& headers) {
-    return "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n" +
-           headers + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    return rg::test::post("/v1/chat/completions", body, headers);
 }
 
 // The access line of `file` carrying request id `id`, waiting for the writer thread (it drains
 // every 10 ms) up to a deadline.
 std::string line_for(const std::string& file, const std::string& id) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (std::chrono::steady_clock::now() < deadline) {
-        std::string text = read_file(file);
-        // The access line (an audit line may carry the same request id).
-        size_t p = text.find("\"type\":\"access\",\"request_id\":\"" + id + "\"");
-        if (p != std::string::npos) {
+    std::string line;
+    poll_until(
+        [&] {
+            std::string text = read_file(file);
+            // The access line (an audit line may carry the same request id).
+            size_t p = text.find("\"type\":\"access\",\"request_id\":\"" + id + "\"");
+            if (p == std::string::npos) {
+                return false;
+            }
             size_t start = text.rfind('\n', p);
             start = start == std::string::npos ? 0 : start + 1;
-            return text.substr(start, text.find('\n', p) - start);
-        }
-        std::this_thread::yield();
-    }
-    return "";
+            line = text.substr(start, text.find('\n', p) - start);
+            return true;
+        },
+        5000);
+    return line;
 }
 
-bool has(const std::string& hay, const std::string& needle) {
-    return hay.find(needle) != std::string::npos;
+// `workers` workers and one provider, mock (key k1), on the mock.
+std::string one_provider_yaml(int workers, int mock_port) {
+    return server_config(workers, "") + "providers:\n" +
+           mock_provider("mock", "openai", mock_port, "k1", "sk-provider-secret");
 }
 
 TEST(AccessLog, OneJsonLinePerRequestWithNamesNotSecrets) {
@@ -48,28 +47,14 @@ TEST(AccessLog, OneJsonLinePerRequestWithNamesNotSecrets) {
     ASSERT_TRUE(mock.started());
     TempDir logs;
     std::string file = logs.file("access.log");
-    std::string yaml = server_config(2, "") +
-                       "providers:\n"
-                       "  - {name: mock, type: openai, base_url: \"http://127.0.0.1:" +
-                       std::to_string(mock.port()) +
-                       "/v1\", keys: [{id: k1, key: sk-provider-secret}]}\n"
-                       "client_keys: [{name: team-a, key: ck-team-a-secret}]\n"
-                       "pricing: {gpt-4o: {input: 2.5, output: 10}}\n";
     // server_config's logging goes to stderr; the access log goes to the file.
-    size_t at = yaml.find("access_log: stderr");
-    ASSERT_NE(at, std::string::npos);
-    yaml.replace(at, 18, "access_log: \"" + file + "\"");
-    Gateway gw(yaml);
+    Gateway gw(with_access_log(one_provider_yaml(2, mock.port()) +
+                                   "client_keys: [{name: team-a, key: ck-team-a-secret}]\n"
+                                   "pricing: {gpt-4o: {input: 2.5, output: 10}}\n",
+                               file));
     ASSERT_TRUE(gw.started()) << gw.log();
 
-    auto call = [&](const std::string& request) {
-        HttpClient c;
-        Response r;
-        EXPECT_TRUE(c.connect(gw.port()));
-        EXPECT_TRUE(c.send(request));
-        EXPECT_TRUE(c.read_response(&r, 5000));
-        return r;
-    };
+    auto call = [&](const std::string& request) { return rg::test::call(gw.port(), request); };
     std::string chat =
         "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     Response ok =
@@ -119,14 +104,7 @@ long long number(const std::string& line, const std::string& field) {
 }
 
 std::string gateway_yaml(int mock_port, const std::string& file, const std::string& clients) {
-    std::string yaml = server_config(1, "") +
-                       "providers:\n"
-                       "  - {name: mock, type: openai, base_url: \"http://127.0.0.1:" +
-                       std::to_string(mock_port) +
-                       "/v1\", keys: [{id: k1, key: sk-provider-secret}]}\n" + clients;
-    size_t at = yaml.find("access_log: stderr");
-    yaml.replace(at, 18, "access_log: \"" + file + "\"");
-    return yaml;
+    return with_access_log(one_provider_yaml(1, mock_port) + clients, file);
 }
 
 TEST(AccessLog, BytesOutIsWhatTheClientGotAndTtftTheFirstAnswerByte) {
@@ -190,17 +168,8 @@ TEST(AccessLog, AClientLeavingMidStreamIsBilledForWhatWasProduced) {
         HttpClient c;
         ASSERT_TRUE(c.connect(gw.port()));
         ASSERT_TRUE(c.send(post(body, "Authorization: Bearer ck-a\r\nx-request-id: half-1\r\n")));
-        std::string got;
-        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-        while (!has(got, "\" tok10\"") && std::chrono::steady_clock::now() < deadline) {
-            pollfd p{c.fd(), POLLIN, 0};
-            if (poll(&p, 1, 100) == 1) {
-                char buf[4096];
-                ssize_t n = recv(c.fd(), buf, sizeof(buf), 0);
-                ASSERT_GT(n, 0);
-                got.append(buf, static_cast<size_t>(n));
-            }
-        }
+        c.read_until("\" tok10\"", 5000);
+        const std::string& got = c.pending();
         ASSERT_TRUE(has(got, "\" tok10\"")) << got;
         ASSERT_FALSE(has(got, "[DONE]"));
     }  // closed here, mid-stream
@@ -246,17 +215,8 @@ TEST(AccessLog, AClientLeavingATranslatedStreamIsBilledForWhatWasProduced) {
                    "application/json\r\nx-api-key: ck-b\r\nanthropic-version: "
                    "2023-06-01\r\nx-request-id: half-2\r\nContent-Length: " +
                    std::to_string(body.size()) + "\r\n\r\n" + body));
-        std::string got;
-        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-        while (!has(got, "\" tok10\"") && std::chrono::steady_clock::now() < deadline) {
-            pollfd p{c.fd(), POLLIN, 0};
-            if (poll(&p, 1, 100) == 1) {
-                char buf[4096];
-                ssize_t n = recv(c.fd(), buf, sizeof(buf), 0);
-                ASSERT_GT(n, 0);
-                got.append(buf, static_cast<size_t>(n));
-            }
-        }
+        c.read_until("\" tok10\"", 5000);
+        const std::string& got = c.pending();
         ASSERT_TRUE(has(got, "\" tok10\"")) << got;
         ASSERT_TRUE(has(got, "content_block_delta")) << got;  // translated to Anthropic events
         ASSERT_FALSE(has(got, "message_stop"));

@@ -7,8 +7,7 @@
 #include <chrono>
 #include <string>
 
-#include "harness/gateway.h"
-#include "harness/mock_upstream.h"
+#include "harness/fixture.h"
 #include "json_lines.h"
 
 namespace rg::test {
@@ -23,37 +22,19 @@ std::string request(const std::string& method, const std::string& path, const st
            headers + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
-Response call(int port, const std::string& bytes) {
-    HttpClient c;
-    Response r;
-    EXPECT_TRUE(c.connect(port));
-    EXPECT_TRUE(c.send(bytes));
-    EXPECT_TRUE(c.read_response(&r, 5000));
-    return r;
-}
-
 std::string config(int mock_port, const std::string& log_file, int workers) {
-    std::string base = "http://127.0.0.1:" + std::to_string(mock_port) + "/v1";
-    std::string yaml = server_config(workers, "") +
-                       "upstream: {max_attempts: 1}\n"
-                       "providers:\n"
-                       "  - {name: mock, type: openai, base_url: \"" +
-                       base +
-                       "\", keys: [{id: k1, key: sk-good-secret}]}\n"
-                       "  - {name: limited, type: openai, base_url: \"" +
-                       base +
-                       "\", keys: [{id: rl-1, key: \"sk-rl-secret~429~retry_after=5\"}]}\n"
-                       "models:\n"
-                       "  - {name: gpt-4o, targets: [{provider: mock}]}\n"
-                       "  - {name: slow-lane, targets: [{provider: limited, model: gpt-4o}]}\n"
-                       "client_keys: [{name: team-a, key: ck-team-a-secret}]\n";
-    size_t at = yaml.find("access_log: stderr");
-    yaml.replace(at, 18, "access_log: \"" + log_file + "\"");
-    return yaml;
-}
-
-std::string chat(const std::string& model) {
-    return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    return with_access_log(
+        server_config(workers, "") +
+            "upstream: {max_attempts: 1}\n"
+            "providers:\n" +
+            mock_provider("mock", "openai", mock_port, "k1", "sk-good-secret") +
+            mock_provider("limited", "openai", mock_port, "rl-1",
+                          "\"sk-rl-secret~429~retry_after=5\"") +
+            "models:\n"
+            "  - {name: gpt-4o, targets: [{provider: mock}]}\n"
+            "  - {name: slow-lane, targets: [{provider: limited, model: gpt-4o}]}\n"
+            "client_keys: [{name: team-a, key: ck-team-a-secret}]\n",
+        log_file);
 }
 
 // The first audit line with `event` for which every needle holds.
@@ -83,7 +64,7 @@ TEST(AuditLog, EveryRecordKindFromRealActionsAsJsonWithoutSecrets) {
     ASSERT_TRUE(gw.started()) << gw.log();
 
     // Client auth failures: a wrong key in Authorization, another in x-api-key, none.
-    EXPECT_EQ(call(gw.port(), request("POST", "/v1/chat/completions", chat("gpt-4o"),
+    EXPECT_EQ(call(gw.port(), request("POST", "/v1/chat/completions", chat_hi("gpt-4o"),
                                       "Authorization: Bearer ck-wrong-secret\r\n"
                                       "x-request-id: bad-1\r\n"))
                   .status,
@@ -94,12 +75,12 @@ TEST(AuditLog, EveryRecordKindFromRealActionsAsJsonWithoutSecrets) {
                                       "2023-06-01\r\nx-request-id: bad-2\r\n"))
                   .status,
               401);
-    EXPECT_EQ(call(gw.port(), request("POST", "/v1/chat/completions", chat("gpt-4o"),
+    EXPECT_EQ(call(gw.port(), request("POST", "/v1/chat/completions", chat_hi("gpt-4o"),
                                       "x-request-id: bad-3\r\n"))
                   .status,
               401);
     // A key state change: the only key of `limited` answers 429 with retry-after 5 s.
-    EXPECT_EQ(call(gw.port(), request("POST", "/v1/chat/completions", chat("slow-lane"),
+    EXPECT_EQ(call(gw.port(), request("POST", "/v1/chat/completions", chat_hi("slow-lane"),
                                       "Authorization: Bearer ck-team-a-secret\r\n"
                                       "x-request-id: rl-1\r\n"))
                   .status,
@@ -191,7 +172,7 @@ TEST(AuditLog, AFloodOfBadKeysIsRateLimitedPerWorkerAndTheDropsCounted) {
     constexpr int flood = 400;
     HttpClient c;
     ASSERT_TRUE(c.connect(gw.port()));
-    std::string bad = request("POST", "/v1/chat/completions", chat("gpt-4o"),
+    std::string bad = request("POST", "/v1/chat/completions", chat_hi("gpt-4o"),
                               "Authorization: Bearer ck-wrong-secret\r\n");
     for (int i = 0; i < flood; ++i) {
         Response r;

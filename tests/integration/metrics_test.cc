@@ -3,34 +3,25 @@
 // Prometheus text format 0.0.4, and no upstream or client secret appears in it.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <functional>
 #include <map>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "harness/gateway.h"
-#include "harness/mock_upstream.h"
+#include "harness/fixture.h"
 
 namespace rg::test {
 namespace {
 
 std::string config(int port) {
     std::string base = "\"http://127.0.0.1:" + std::to_string(port);
-    return server_config(2, "") +
-           "providers:\n"
-           "  - {name: oa, type: openai, base_url: " +
-           base +
-           "/v1\", keys: [{id: o1, key: sk-metrics-oa-secret}]}\n"
-           "  - {name: an, type: anthropic, base_url: " +
-           base +
-           "\", keys: [{id: a1, key: sk-metrics-an-secret}]}\n"
-           "  - {name: lim, type: openai, base_url: " +
-           base +
+    return server_config(2, "") + "providers:\n" +
+           mock_provider("oa", "openai", port, "o1", "sk-metrics-oa-secret") +
+           mock_provider("an", "anthropic", port, "a1", "sk-metrics-an-secret") +
+           "  - {name: lim, type: openai, base_url: " + base +
            "/v1\",\n"
            "     keys: [{id: r1, key: \"sk-metrics-lim-secret~429~retry_after=30\"}]}\n"
            "  - {name: lim2, type: openai, base_url: " +
@@ -283,26 +274,17 @@ class MetricsTest : public ::testing::Test {
         gw_ = std::make_unique<Gateway>(config(mock_->port()));
         ASSERT_TRUE(gw_->started()) << gw_->log();
     }
-    Response call(const std::string& request) {
-        HttpClient c;
-        Response r;
-        EXPECT_TRUE(c.connect(gw_->port()));
-        EXPECT_TRUE(c.send(request));
-        EXPECT_TRUE(c.read_response(&r, 5000));
-        return r;
-    }
+    Response call(const std::string& request) { return rg::test::call(gw_->port(), request); }
     // Scrapes until `ready` holds on the text (the control thread mirrors key states every
     // 50 ms; workers record as exchanges end), or a deadline passes.
     std::string scrape_until(const std::function<bool(const std::string&)>& ready) {
-        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
         std::string text;
-        while (std::chrono::steady_clock::now() < deadline) {
-            text = http_get(gw_->admin_port(), "/metrics").body;
-            if (ready(text)) {
-                break;
-            }
-            std::this_thread::yield();
-        }
+        poll_until(
+            [&] {
+                text = http_get(gw_->admin_port(), "/metrics").body;
+                return ready(text);
+            },
+            5000);
         return text;
     }
 

@@ -6,12 +6,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "harness/gateway.h"
-#include "harness/mock_upstream.h"
+#include "harness/fixture.h"
 #include "redis_server.h"
 
 namespace rg::test {
@@ -20,10 +20,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 std::string config(int mock_port, const std::string& redis_url, const std::string& failure) {
-    return server_config(2, "") +
-           "providers:\n  - {name: oa, type: openai, base_url: \"http://127.0.0.1:" +
-           std::to_string(mock_port) +
-           "/v1\", keys: [{id: o1, key: sk-oa}]}\n"
+    return server_config(2, "") + "providers:\n" +
+           mock_provider("oa", "openai", mock_port, "o1", "sk-oa") +
            "client_keys:\n"
            "  - {name: daily, key: ck-daily, quota: {requests_per_day: 40}}\n"
            "  - {name: rps, key: ck-rps, rate_limit: {requests_per_second: 20, burst: 10}}\n"
@@ -34,11 +32,7 @@ std::string config(int mock_port, const std::string& redis_url, const std::strin
 }
 
 std::string chat(const std::string& key) {
-    const std::string body =
-        "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-    return "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n"
-           "Authorization: Bearer " +
-           key + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    return post("/v1/chat/completions", chat_hi("gpt-4o"), "Authorization: Bearer " + key + "\r\n");
 }
 
 // One client connection kept alive; reconnects when the gateway closes it.
@@ -62,17 +56,8 @@ struct Client {
     HttpClient c;
 };
 
-// Polls `done` until it holds or `ms` pass.
-template <typename F>
-bool eventually(F done, int ms = 10000) {
-    const auto deadline = Clock::now() + std::chrono::milliseconds(ms);
-    while (Clock::now() < deadline) {
-        if (done()) {
-            return true;
-        }
-        std::this_thread::yield();
-    }
-    return done();
+bool eventually(const std::function<bool()>& done) {
+    return poll_until(done, 10000);
 }
 
 std::string today(const char* what, const std::string& key) {

@@ -7,15 +7,12 @@
 #include <signal.h>
 #include <simdjson.h>
 
-#include <chrono>
 #include <functional>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "harness/gateway.h"
-#include "harness/mock_upstream.h"
+#include "harness/fixture.h"
 
 namespace rg::test {
 namespace {
@@ -51,45 +48,29 @@ std::string config(int mock_port, const std::string& dir, const std::string& tra
 
 Response chat(int port, const std::string& model, const std::string& client_key,
               const std::string& id) {
-    std::string body =
-        "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-    std::string req =
-        "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: "
-        "application/json\r\nAuthorization: Bearer " +
-        client_key + "\r\nx-request-id: " + id +
-        "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-    HttpClient c;
-    Response r;
-    EXPECT_TRUE(c.connect(port));
-    EXPECT_TRUE(c.send(req));
-    EXPECT_TRUE(c.read_response(&r, 10000));
-    return r;
+    return call(port,
+                post("/v1/chat/completions", chat_hi(model),
+                     "Authorization: Bearer " + client_key + "\r\nx-request-id: " + id + "\r\n"),
+                10000);
 }
 
 Response admin_get(int port, const std::string& path, bool auth = true) {
-    HttpClient c;
-    Response r;
-    EXPECT_TRUE(c.connect(port));
     std::string req = "GET " + path + " HTTP/1.1\r\nHost: gw\r\n" +
                       (auth ? std::string("Authorization: Bearer ") + admin_key + "\r\n" : "") +
                       "\r\n";
-    EXPECT_TRUE(c.send(req));
-    EXPECT_TRUE(c.read_response(&r, 10000));
-    return r;
+    return call(port, req, 10000);
 }
 
 // Polls `path` until it answers 200 and `done(body)` holds, up to a deadline.
 Response poll_admin(int port, const std::string& path,
                     const std::function<bool(const std::string&)>& done) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     Response r;
-    while (std::chrono::steady_clock::now() < deadline) {
-        r = admin_get(port, path);
-        if (r.status == 200 && done(r.body)) {
-            return r;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));  // poll interval
-    }
+    poll_until(
+        [&] {
+            r = admin_get(port, path);
+            return r.status == 200 && done(r.body);
+        },
+        10000, 20);
     return r;
 }
 
@@ -241,11 +222,7 @@ TEST(Traces, KnownTrafficLandsInSqliteWithAttemptsAndTheAdminApiQueriesIt) {
 
     EXPECT_EQ(admin_get(gw.admin_port(), "/admin/traces", false).status, 401);
     // Copied into /metrics on the control thread's tick.
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (gw.metric("ringgate_trace_records_stored_total") < 10 &&
-           std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));  // poll interval
-    }
+    poll_until([&] { return gw.metric("ringgate_trace_records_stored_total") >= 10; }, 5000, 20);
     EXPECT_GE(gw.metric("ringgate_trace_records_stored_total"), 10);
 
     // No secret in the spool or the database.
