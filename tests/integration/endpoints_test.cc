@@ -17,9 +17,6 @@ namespace {
 
 std::string config(int port) {
     return mock_gateway_config(port) +
-           "models:\n"
-           "  - {name: claude-sonnet-4-5, targets: [{provider: an}]}\n"
-           "  - {name: gemini-2.5-flash, targets: [{provider: ge}]}\n"
            "  - {name: text-embedding-004, targets: [{provider: ge}]}\n"
            "  - {name: text-embedding-3-small, targets: [{provider: oa}]}\n"
            "  - {name: gpt-4o, targets: [{provider: oa}]}\n";

@@ -12,9 +12,6 @@ namespace {
 
 std::string config(int port) {
     return mock_gateway_config(port) +
-           "models:\n"
-           "  - {name: claude-sonnet-4-5, targets: [{provider: an}]}\n"
-           "  - {name: gemini-2.5-flash, targets: [{provider: ge}]}\n"
            "  - {name: smart, targets: [{provider: an, model: \"claude-x~context_length\"}],\n"
            "     fallbacks: [gpt-4o-mini]}\n";
 }

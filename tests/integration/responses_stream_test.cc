@@ -17,11 +17,8 @@ using translate::test::check_client_stream;
 using translate::test::Ending;
 
 std::string config(int port) {
-    return mock_gateway_config(port) +
-           mock_provider("re", "openai", port, "r1", "sk-re", "api: responses, ") +
-           "models:\n"
-           "  - {name: claude-sonnet-4-5, targets: [{provider: an}]}\n"
-           "  - {name: gemini-2.5-flash, targets: [{provider: ge}]}\n"
+    return mock_gateway_config(
+               port, mock_provider("re", "openai", port, "r1", "sk-re", "api: responses, ")) +
            "  - {name: \"resp-*\", targets: [{provider: re}]}\n"
            "  - {name: \"gpt-*\", targets: [{provider: oa}]}\n";
 }

@@ -20,11 +20,14 @@ std::string mock_providers(int mock_port) {
            mock_provider("ge", "gemini", mock_port, "g1", "sk-ge");
 }
 
-std::string mock_gateway_config(int mock_port) {
+std::string mock_gateway_config(int mock_port, const std::string& more_providers) {
     return server_config(2, "") +
            "upstream: {first_byte_timeout: 2s, stall_timeout: 2s}\n"
            "providers:\n" +
-           mock_providers(mock_port);
+           mock_providers(mock_port) + more_providers +
+           "models:\n"
+           "  - {name: claude-sonnet-4-5, targets: [{provider: an}]}\n"
+           "  - {name: gemini-2.5-flash, targets: [{provider: ge}]}\n";
 }
 
 std::string with_access_log(std::string yaml, const std::string& file) {

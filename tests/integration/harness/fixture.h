@@ -27,9 +27,10 @@ std::string mock_provider(const std::string& name, const std::string& type, int 
 // The three providers most tests route to: oa (openai, sk-oa), an (anthropic, sk-an) and
 // ge (gemini, sk-ge), all on the mock.
 std::string mock_providers(int mock_port);
-// Two workers, 2 s upstream first-byte and stall timeouts, and mock_providers(); the
-// providers section comes last, so more provider lines may follow.
-std::string mock_gateway_config(int mock_port);
+// Two workers, 2 s upstream first-byte and stall timeouts, mock_providers() and then
+// `more_providers`, and a models section routing claude-sonnet-4-5 to an and
+// gemini-2.5-flash to ge; it comes last, so more model lines may follow.
+std::string mock_gateway_config(int mock_port, const std::string& more_providers = "");
 // Replaces server_config's `access_log: stderr` with `file`.
 std::string with_access_log(std::string yaml, const std::string& file);
 
