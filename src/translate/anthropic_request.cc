@@ -1,6 +1,7 @@
 // Anthropic Messages request body -> IR (wire-formats.md §1.2, §4.1, §4.2).
 #include "translate/common.h"
 #include "translate/formats.h"
+#include "translate/request_common.h"
 
 namespace rg::translate {
 namespace {
@@ -355,12 +356,6 @@ Result<void> parse_output_config(od::value& v, Arena& arena, Request& r) {
     return ok_result();
 }
 
-Result<void> parse_number(od::value& v, Number* n, const char* message) {
-    RG_TJ(read_number(v, &n->value, &n->raw), down, message);
-    n->set = true;
-    return ok_result();
-}
-
 Result<void> parse_top_field(std::string_view key, od::value& v, Arena& arena, Request& r,
                              bool* has_messages) {
     bool is_null = false;
@@ -392,13 +387,8 @@ Result<void> parse_top_field(std::string_view key, od::value& v, Arena& arena, R
     } else if (key == "top_k") {
         RG_TRY(parse_number(v, &r.top_k, "top_k is not a number"));
     } else if (key == "stop_sequences") {
-        od::array a;
-        RG_TJ(v.get_array().get(a), down, "stop_sequences is not an array");
-        for (auto item : a) {
-            std::string_view s;
-            RG_TJ(item.get_string().get(s), down, "stop_sequences[] must be strings");
-            r.stop.push_back(s);
-        }
+        RG_TRY(parse_string_list(v, r.stop, "stop_sequences is not an array",
+                                 "stop_sequences[] must be strings"));
     } else if (key == "stream") {
         RG_TJ(v.get_bool().get(r.stream), down, "stream is not a boolean");
     } else if (key == "tools") {
@@ -433,24 +423,14 @@ Result<void> parse_anthropic_request(std::string_view body, Arena& arena, Reques
     r.clear();
     r.source = Format::anthropic;
     od::document doc;
-    if (auto e = open_document(arena, body, &doc)) {
-        return json_error(e, down);
-    }
     od::object root;
-    if (auto e = doc.get_object().get(root)) {
-        return json_error(e, down);
-    }
+    RG_TRY(open_object(arena, body, down, &doc, &root));
     bool has_messages = false;
-    for (auto f : root) {
-        std::string_view key;
-        RG_TJ(f.unescaped_key().get(key), down, "request body is not valid JSON");
-        od::value v;
-        RG_TJ(f.value().get(v), down, "request body is not valid JSON");
-        RG_TRY(parse_top_field(key, v, arena, r, &has_messages));
-    }
-    if (!document_at_end(doc)) {
-        return bad_input(down, "request body has data after the JSON object");
-    }
+    RG_TRY(for_each_field(root, down, "request body is not valid JSON",
+                          [&](std::string_view key, od::value& v) {
+                              return parse_top_field(key, v, arena, r, &has_messages);
+                          }));
+    RG_TRY(require_document_end(doc, down));
     if (!has_messages) {
         return bad_input(down, "messages is required");
     }

@@ -112,13 +112,8 @@ Result<void> parse_anthropic_response(std::string_view body, Arena& arena, Respo
     Response& r = *out;
     r.clear();
     od::document doc;
-    if (auto e = open_document(arena, body, &doc)) {
-        return json_error(e, up);
-    }
     od::object root;
-    if (auto e = doc.get_object().get(root)) {
-        return json_error(e, up);
-    }
+    RG_TRY(open_object(arena, body, up, &doc, &root));
     bool has_content = false;
     for (auto f : root) {
         std::string_view key;

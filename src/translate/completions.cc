@@ -3,6 +3,7 @@
 
 #include "translate/common.h"
 #include "translate/formats.h"
+#include "translate/request_common.h"
 
 namespace rg::translate {
 namespace {
@@ -40,31 +41,6 @@ Result<void> parse_prompt(od::value& v, std::string_view* prompt) {
                              "This model is served by a chat API: send one prompt per request");
         }
         RG_TJ(iv.get_string().get(*prompt), down, "prompt[] is not a string");
-    }
-    return ok_result();
-}
-
-Result<void> parse_number(od::value& v, Number* n, const char* message) {
-    RG_TJ(read_number(v, &n->value, &n->raw), down, message);
-    n->set = true;
-    return ok_result();
-}
-
-Result<void> parse_stop(od::value& v, Request& r) {
-    od::json_type t;
-    RG_TJ(v.type().get(t), down, "stop is not valid JSON");
-    if (t == od::json_type::string) {
-        std::string_view s;
-        RG_TJ(v.get_string().get(s), down, "stop is not a string");
-        r.stop.push_back(s);
-        return ok_result();
-    }
-    od::array a;
-    RG_TJ(v.get_array().get(a), down, "stop must be a string or an array of strings");
-    for (auto item : a) {
-        std::string_view s;
-        RG_TJ(item.get_string().get(s), down, "stop must be a string or an array of strings");
-        r.stop.push_back(s);
     }
     return ok_result();
 }
@@ -122,15 +98,7 @@ Result<void> parse_field(std::string_view key, od::value& v, Request& r, std::st
     } else if (key == "stream") {
         RG_TJ(v.get_bool().get(r.stream), down, "stream is not a boolean");
     } else if (key == "stream_options") {
-        od::object so;
-        RG_TJ(v.get_object().get(so), down, "stream_options is not an object");
-        od::value iu;
-        bool has = false;
-        RG_TJ(soft(so.find_field_unordered("include_usage").get(iu), &has), down,
-              "body is not valid JSON");
-        if (has) {
-            RG_TJ(iu.get_bool().get(r.include_usage), down, "include_usage is not a boolean");
-        }
+        RG_TRY(parse_stream_options(v, r, "include_usage is not a boolean"));
     } else if (key == "user") {
         RG_TJ(v.get_string().get(r.user), down, "user is not a string");
     } else {
@@ -209,13 +177,8 @@ Result<void> read_choice(od::value& v, ChatChunk& c) {
 
 Result<void> read_chunk(std::string_view data, Arena& arena, ChatChunk& c) {
     od::document doc;
-    if (auto e = open_document(arena, data, &doc)) {
-        return json_error(e, up);
-    }
     od::object root;
-    if (auto e = doc.get_object().get(root)) {
-        return json_error(e, up);
-    }
+    RG_TRY(open_object(arena, data, up, &doc, &root));
     for (auto f : root) {
         std::string_view key;
         RG_TJ(f.unescaped_key().get(key), up, "a chunk is not valid JSON");
@@ -279,25 +242,15 @@ Result<void> parse_completions_request(std::string_view body, Arena& arena, Requ
     r.max_tokens = completions_default_max_tokens;
     r.has_max_tokens = true;
     od::document doc;
-    if (auto e = open_document(arena, body, &doc)) {
-        return json_error(e, down);
-    }
     od::object root;
-    if (auto e = doc.get_object().get(root)) {
-        return json_error(e, down);
-    }
+    RG_TRY(open_object(arena, body, down, &doc, &root));
     std::string_view prompt;
     bool has_prompt = false;
-    for (auto f : root) {
-        std::string_view key;
-        RG_TJ(f.unescaped_key().get(key), down, "request body is not valid JSON");
-        od::value v;
-        RG_TJ(f.value().get(v), down, "request body is not valid JSON");
-        RG_TRY(parse_field(key, v, r, &prompt, &has_prompt));
-    }
-    if (!document_at_end(doc)) {
-        return bad_input(down, "request body has data after the JSON object");
-    }
+    RG_TRY(for_each_field(root, down, "request body is not valid JSON",
+                          [&](std::string_view key, od::value& v) {
+                              return parse_field(key, v, r, &prompt, &has_prompt);
+                          }));
+    RG_TRY(require_document_end(doc, down));
     if (!has_prompt) {
         return bad_input(down, "prompt is required");
     }

@@ -39,13 +39,8 @@ Result<void> parse_gemini_count(std::string_view body, std::string_view model, A
     std::string_view inner;
     {
         od::document doc;
-        if (auto e = open_document(arena, body, &doc)) {
-            return json_error(e, down);
-        }
         od::object root;
-        if (auto e = doc.get_object().get(root)) {
-            return json_error(e, down);
-        }
+        RG_TRY(open_object(arena, body, down, &doc, &root));
         od::value v;
         bool has = false;
         RG_TJ(soft(root.find_field_unordered("generateContentRequest").get(v), &has), down,
@@ -72,13 +67,8 @@ Result<void> keep_count_members(std::string_view body, Arena& arena, ByteBuffer&
     static constexpr std::string_view kept[] = {"model", "messages",    "system",
                                                 "tools", "tool_choice", "thinking"};
     od::document doc;
-    if (auto e = open_document(arena, body, &doc)) {
-        return json_error(e, Side::internal);
-    }
     od::object root;
-    if (auto e = doc.get_object().get(root)) {
-        return json_error(e, Side::internal);
-    }
+    RG_TRY(open_object(arena, body, Side::internal, &doc, &root));
     JsonWriter w(out);
     w.begin_object();
     for (auto f : root) {
@@ -158,13 +148,8 @@ Result<void> parse_count_response(Format format, std::string_view body, Arena& a
             return bad_input(up, "this API has no token count endpoint");
     }
     od::document doc;
-    if (auto e = open_document(arena, body, &doc)) {
-        return json_error(e, up);
-    }
     od::object root;
-    if (auto e = doc.get_object().get(root)) {
-        return json_error(e, up);
-    }
+    RG_TRY(open_object(arena, body, up, &doc, &root));
     od::value v;
     bool has = false;
     RG_TJ(soft(root.find_field_unordered(name).get(v), &has), up,

@@ -2,6 +2,7 @@
 // accepted in camelCase and snake_case (Google's proto-JSON takes both).
 #include "translate/common.h"
 #include "translate/formats.h"
+#include "translate/request_common.h"
 
 namespace rg::translate {
 namespace {
@@ -327,12 +328,6 @@ Result<void> parse_tool_config(od::value& v, Request& r) {
     return ok_result();
 }
 
-Result<void> parse_number(od::value& v, Number* n, const char* message) {
-    RG_TJ(read_number(v, &n->value, &n->raw), down, message);
-    n->set = true;
-    return ok_result();
-}
-
 Result<void> parse_thinking_config(od::value& v, Request& r) {
     od::object o;
     RG_TJ(v.get_object().get(o), down, "thinkingConfig is not an object");
@@ -390,13 +385,8 @@ Result<void> parse_generation_config(od::value& v, Arena& arena, Request& r) {
             RG_TJ(fv.get_uint64().get(r.max_tokens), down, "maxOutputTokens is not an integer");
             r.has_max_tokens = true;
         } else if (key_is(key, "stopSequences", "stop_sequences")) {
-            od::array a;
-            RG_TJ(fv.get_array().get(a), down, "stopSequences is not an array");
-            for (auto item : a) {
-                std::string_view s;
-                RG_TJ(item.get_string().get(s), down, "stopSequences[] must be strings");
-                r.stop.push_back(s);
-            }
+            RG_TRY(parse_string_list(fv, r.stop, "stopSequences is not an array",
+                                     "stopSequences[] must be strings"));
         } else if (key_is(key, "responseMimeType", "response_mime_type")) {
             RG_TJ(fv.get_string().get(mime), down, "responseMimeType is not a string");
         } else if (key_is(key, "responseJsonSchema", "response_json_schema") ||
@@ -420,6 +410,31 @@ Result<void> parse_generation_config(od::value& v, Arena& arena, Request& r) {
     return ok_result();
 }
 
+Result<void> parse_top_field(std::string_view key, od::value& v, Arena& arena, Request& r,
+                             bool* has_contents, uint32_t* call_count) {
+    if (key == "contents") {
+        od::array contents;
+        RG_TJ(v.get_array().get(contents), down, "contents is not an array");
+        for (auto item : contents) {
+            od::value cv;
+            RG_TJ(item.get(cv), down, "contents is not valid JSON");
+            RG_TRY(parse_content(cv, arena, r, call_count));
+            drop_empty_last_message(r);
+        }
+        *has_contents = true;
+    } else if (key_is(key, "systemInstruction", "system_instruction")) {
+        RG_TRY(parse_system(v, r));
+    } else if (key == "tools") {
+        RG_TRY(parse_tools(v, arena, r));
+    } else if (key_is(key, "toolConfig", "tool_config")) {
+        RG_TRY(parse_tool_config(v, r));
+    } else if (key_is(key, "generationConfig", "generation_config")) {
+        RG_TRY(parse_generation_config(v, arena, r));
+    }
+    // safetySettings, cachedContent, labels: gateway or provider specifics; dropped.
+    return ok_result();
+}
+
 }  // namespace
 
 Result<void> parse_gemini_request(std::string_view body, const ParseOptions& options, Arena& arena,
@@ -430,44 +445,15 @@ Result<void> parse_gemini_request(std::string_view body, const ParseOptions& opt
     r.model = options.gemini_model;
     r.stream = options.gemini_stream;
     od::document doc;
-    if (auto e = open_document(arena, body, &doc)) {
-        return json_error(e, down);
-    }
     od::object root;
-    if (auto e = doc.get_object().get(root)) {
-        return json_error(e, down);
-    }
+    RG_TRY(open_object(arena, body, down, &doc, &root));
     bool has_contents = false;
     uint32_t call_count = 0;
-    for (auto f : root) {
-        std::string_view key;
-        RG_TJ(f.unescaped_key().get(key), down, "request body is not valid JSON");
-        od::value v;
-        RG_TJ(f.value().get(v), down, "request body is not valid JSON");
-        if (key == "contents") {
-            od::array contents;
-            RG_TJ(v.get_array().get(contents), down, "contents is not an array");
-            for (auto item : contents) {
-                od::value cv;
-                RG_TJ(item.get(cv), down, "contents is not valid JSON");
-                RG_TRY(parse_content(cv, arena, r, &call_count));
-                drop_empty_last_message(r);
-            }
-            has_contents = true;
-        } else if (key_is(key, "systemInstruction", "system_instruction")) {
-            RG_TRY(parse_system(v, r));
-        } else if (key == "tools") {
-            RG_TRY(parse_tools(v, arena, r));
-        } else if (key_is(key, "toolConfig", "tool_config")) {
-            RG_TRY(parse_tool_config(v, r));
-        } else if (key_is(key, "generationConfig", "generation_config")) {
-            RG_TRY(parse_generation_config(v, arena, r));
-        }
-        // safetySettings, cachedContent, labels: gateway or provider specifics; dropped.
-    }
-    if (!document_at_end(doc)) {
-        return bad_input(down, "request body has data after the JSON object");
-    }
+    RG_TRY(for_each_field(root, down, "request body is not valid JSON",
+                          [&](std::string_view key, od::value& v) {
+                              return parse_top_field(key, v, arena, r, &has_contents, &call_count);
+                          }));
+    RG_TRY(require_document_end(doc, down));
     if (!has_contents) {
         return bad_input(down, "contents is required");
     }

@@ -102,13 +102,8 @@ Result<void> parse_gemini_response(std::string_view body, Arena& arena, Response
     Response& r = *out;
     r.clear();
     od::document doc;
-    if (auto e = open_document(arena, body, &doc)) {
-        return json_error(e, up);
-    }
     od::object root;
-    if (auto e = doc.get_object().get(root)) {
-        return json_error(e, up);
-    }
+    RG_TRY(open_object(arena, body, up, &doc, &root));
     bool has_candidate = false;
     bool blocked = false;
     for (auto f : root) {

@@ -109,3 +109,42 @@ Error json_error(simdjson::error_code code, Side side);
             return rg_try_;                  \
         }                                    \
     } while (0)
+
+namespace rg::translate {
+
+// Copies `body` into the Arena and opens it as a JSON object: the start every body parser
+// shares. `doc` must outlive `root`. Errors are json_error(e, side).
+inline Result<void> open_object(Arena& arena, std::string_view body, Side side, od::document* doc,
+                                od::object* root) {
+    if (auto e = open_document(arena, body, doc)) {
+        return json_error(e, side);
+    }
+    if (auto e = doc->get_object().get(*root)) {
+        return json_error(e, side);
+    }
+    return ok_result();
+}
+
+// After the root object was read: anything but whitespace left over is refused.
+inline Result<void> require_document_end(od::document& doc, Side side) {
+    if (!document_at_end(doc)) {
+        return bad_input(side, "request body has data after the JSON object");
+    }
+    return ok_result();
+}
+
+// Calls on_field(key, value) for each member of `o` in order, stopping at the first error;
+// a member that cannot be read is bad_input(side, invalid). Inlined: no allocation.
+template <class OnField>
+Result<void> for_each_field(od::object& o, Side side, const char* invalid, OnField&& on_field) {
+    for (auto f : o) {
+        std::string_view key;
+        RG_TJ(f.unescaped_key().get(key), side, invalid);
+        od::value v;
+        RG_TJ(f.value().get(v), side, invalid);
+        RG_TRY(on_field(key, v));
+    }
+    return ok_result();
+}
+
+}  // namespace rg::translate

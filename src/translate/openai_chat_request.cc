@@ -1,6 +1,7 @@
 // OpenAI Chat Completions requests <-> IR (wire-formats.md §1.1, §4.1, §4.2).
 #include "translate/common.h"
 #include "translate/formats.h"
+#include "translate/request_common.h"
 
 namespace rg::translate {
 namespace {
@@ -434,28 +435,6 @@ Result<void> parse_response_format(od::value& v, Arena& arena, Request& r) {
     return ok_result();
 }
 
-Result<void> parse_stop(od::value& v, Request& r) {
-    od::json_type t;
-    RG_TJ(v.type().get(t), down, "stop is not valid JSON");
-    if (t == od::json_type::null) {
-        return ok_result();
-    }
-    if (t == od::json_type::string) {
-        std::string_view s;
-        RG_TJ(v.get_string().get(s), down, "stop is not a string");
-        r.stop.push_back(s);
-        return ok_result();
-    }
-    od::array a;
-    RG_TJ(v.get_array().get(a), down, "stop must be a string or an array of strings");
-    for (auto item : a) {
-        std::string_view s;
-        RG_TJ(item.get_string().get(s), down, "stop must be a string or an array of strings");
-        r.stop.push_back(s);
-    }
-    return ok_result();
-}
-
 Effort effort_from(std::string_view s) {
     static constexpr std::pair<std::string_view, Effort> table[] = {
         {"none", Effort::none},     {"minimal", Effort::minimal}, {"low", Effort::low},
@@ -468,12 +447,6 @@ Effort effort_from(std::string_view s) {
         }
     }
     return Effort::unset;
-}
-
-Result<void> parse_number(od::value& v, Number* n, const char* message) {
-    RG_TJ(read_number(v, &n->value, &n->raw), down, message);
-    n->set = true;
-    return ok_result();
 }
 
 Result<void> parse_top_field(std::string_view key, od::value& v, Arena& arena, Request& r,
@@ -533,16 +506,7 @@ Result<void> parse_top_field(std::string_view key, od::value& v, Arena& arena, R
     } else if (key == "stream") {
         RG_TJ(v.get_bool().get(r.stream), down, "stream is not a boolean");
     } else if (key == "stream_options") {
-        od::object so;
-        RG_TJ(v.get_object().get(so), down, "stream_options is not an object");
-        od::value iu;
-        bool has_include_usage = false;
-        RG_TJ(soft(so.find_field_unordered("include_usage").get(iu), &has_include_usage), down,
-              "body is not valid JSON");
-        if (has_include_usage) {
-            RG_TJ(iu.get_bool().get(r.include_usage), down,
-                  "stream_options.include_usage is not a boolean");
-        }
+        RG_TRY(parse_stream_options(v, r, "stream_options.include_usage is not a boolean"));
     } else if (key == "reasoning_effort") {
         std::string_view s;
         RG_TJ(v.get_string().get(s), down, "reasoning_effort is not a string");
@@ -563,26 +527,16 @@ Result<void> parse_openai_chat_request(std::string_view body, Arena& arena, Requ
     r.clear();
     r.source = Format::openai_chat;
     od::document doc;
-    if (auto e = open_document(arena, body, &doc)) {
-        return json_error(e, down);
-    }
     od::object root;
-    if (auto e = doc.get_object().get(root)) {
-        return json_error(e, down);
-    }
+    RG_TRY(open_object(arena, body, down, &doc, &root));
     bool has_messages = false;
     bool has_max_completion = false;
     std::vector<std::string_view>& scratch = arena.parsers().texts;
-    for (auto f : root) {
-        std::string_view key;
-        RG_TJ(f.unescaped_key().get(key), down, "request body is not valid JSON");
-        od::value v;
-        RG_TJ(f.value().get(v), down, "request body is not valid JSON");
-        RG_TRY(parse_top_field(key, v, arena, r, &has_messages, &has_max_completion, scratch));
-    }
-    if (!document_at_end(doc)) {
-        return bad_input(down, "request body has data after the JSON object");
-    }
+    RG_TRY(for_each_field(
+        root, down, "request body is not valid JSON", [&](std::string_view key, od::value& v) {
+            return parse_top_field(key, v, arena, r, &has_messages, &has_max_completion, scratch);
+        }));
+    RG_TRY(require_document_end(doc, down));
     if (!has_messages) {
         return bad_input(down, "messages is required");
     }

@@ -193,13 +193,8 @@ Result<void> parse_openai_chat_response(std::string_view body, Arena& arena, Res
     Response& r = *out;
     r.clear();
     od::document doc;
-    if (auto e = open_document(arena, body, &doc)) {
-        return json_error(e, up);
-    }
     od::object root;
-    if (auto e = doc.get_object().get(root)) {
-        return json_error(e, up);
-    }
+    RG_TRY(open_object(arena, body, up, &doc, &root));
     bool has_choice = false;
     for (auto f : root) {
         std::string_view key;

@@ -402,24 +402,14 @@ Result<void> parse_responses_request(std::string_view body, Arena& arena, Reques
     r.clear();
     r.source = Format::openai_responses;
     od::document doc;
-    if (auto e = open_document(arena, body, &doc)) {
-        return json_error(e, down);
-    }
     od::object root;
-    if (auto e = doc.get_object().get(root)) {
-        return json_error(e, down);
-    }
+    RG_TRY(open_object(arena, body, down, &doc, &root));
     bool has_input = false;
-    for (auto f : root) {
-        std::string_view key;
-        RG_TJ(f.unescaped_key().get(key), down, "request body is not valid JSON");
-        od::value v;
-        RG_TJ(f.value().get(v), down, "request body is not valid JSON");
-        RG_TRY(parse_top_field(key, v, arena, r, &has_input));
-    }
-    if (!document_at_end(doc)) {
-        return bad_input(down, "request body has data after the JSON object");
-    }
+    RG_TRY(for_each_field(root, down, "request body is not valid JSON",
+                          [&](std::string_view key, od::value& v) {
+                              return parse_top_field(key, v, arena, r, &has_input);
+                          }));
+    RG_TRY(require_document_end(doc, down));
     if (!has_input) {
         return bad_input(down, "input is required");
     }

@@ -21,6 +21,7 @@ set(RG_TRANSLATE_SOURCES
   openai_chat_response.cc
   responses_emit.cc
   responses_request.cc
+  request_common.cc
   responses_response.cc
   schema.cc
   translate.cc)
