@@ -3,6 +3,7 @@
 // cumulative and overwrite only the fields present (the SDK's rule, §2.3).
 #include "translate/common.h"
 #include "translate/json_read.h"
+#include "translate/stream_decode_common.h"
 #include "translate/stream_scan.h"
 #include "translate/stream_translate_internal.h"
 #include "translate/translate.h"
@@ -63,8 +64,7 @@ class AnthropicDecoder final : public Decoder {
         }
         od::document doc;
         od::object root;
-        if (open_document(pipe.arena(), event.data, &doc) != simdjson::SUCCESS ||
-            doc.get_object().get(root) != simdjson::SUCCESS) {
+        if (!open_event_object(pipe.arena(), event.data, &doc, &root)) {
             return false;
         }
         if (type == "message_start") {
@@ -89,14 +89,7 @@ class AnthropicDecoder final : public Decoder {
 
   private:
     static std::string_view error_type(std::string_view err) {
-        const std::string_view v = json_find_member(err, "type");
-        if (v.size() >= 2 && v.front() == '"') {
-            const size_t close = v.find('"', 1);
-            if (close != std::string_view::npos) {
-                return v.substr(1, close - 1);
-            }
-        }
-        return {};
+        return unquote(json_find_member(err, "type"));
     }
 
     bool message_start(od::object& root, Pipe& pipe) {
@@ -106,13 +99,7 @@ class AnthropicDecoder final : public Decoder {
         }
         Delta d = make_delta(DeltaKind::start);
         bool has_usage = false;
-        for (auto field : msg) {
-            std::string_view key;
-            od::value v;
-            if (field.unescaped_key().get(key) != simdjson::SUCCESS ||
-                field.value().get(v) != simdjson::SUCCESS) {
-                return false;
-            }
+        const bool members_ok = for_each_member(msg, [&](std::string_view key, od::value& v) {
             if (key == "model") {
                 if (v.get_string().get(d.name) != simdjson::SUCCESS) {
                     d.name = {};
@@ -124,6 +111,10 @@ class AnthropicDecoder final : public Decoder {
                 }
                 has_usage = true;
             }
+            return true;
+        });
+        if (!members_ok) {
+            return false;
         }
         if (!started_) {
             started_ = true;
@@ -146,13 +137,7 @@ class AnthropicDecoder final : public Decoder {
             return false;
         }
         std::string_view type, id, name, text;
-        for (auto field : block) {
-            std::string_view key;
-            od::value v;
-            if (field.unescaped_key().get(key) != simdjson::SUCCESS ||
-                field.value().get(v) != simdjson::SUCCESS) {
-                return false;
-            }
+        const bool members_ok = for_each_member(block, [&](std::string_view key, od::value& v) {
             std::string_view* target = key == "type"   ? &type
                                        : key == "id"   ? &id
                                        : key == "name" ? &name
@@ -161,6 +146,10 @@ class AnthropicDecoder final : public Decoder {
             if (target != nullptr && v.get_string().get(*target) != simdjson::SUCCESS) {
                 *target = {};
             }
+            return true;
+        });
+        if (!members_ok) {
+            return false;
         }
         if (index >= blocks_max) {
             return false;
@@ -203,13 +192,7 @@ class AnthropicDecoder final : public Decoder {
             return false;
         }
         std::string_view type, value;
-        for (auto field : delta) {
-            std::string_view key;
-            od::value v;
-            if (field.unescaped_key().get(key) != simdjson::SUCCESS ||
-                field.value().get(v) != simdjson::SUCCESS) {
-                return false;
-            }
+        const bool members_ok = for_each_member(delta, [&](std::string_view key, od::value& v) {
             if (key == "type") {
                 if (v.get_string().get(type) != simdjson::SUCCESS) {
                     return false;
@@ -220,6 +203,10 @@ class AnthropicDecoder final : public Decoder {
                     return false;
                 }
             }
+            return true;
+        });
+        if (!members_ok) {
+            return false;
         }
         const BlockType bt = index < blocks_.size() ? blocks_[index].type : BlockType::none;
         if (type == "text_delta" && bt == BlockType::text) {
@@ -258,13 +245,7 @@ class AnthropicDecoder final : public Decoder {
     }
 
     bool message_delta(od::object& root, Pipe& pipe) {
-        for (auto field : root) {
-            std::string_view key;
-            od::value v;
-            if (field.unescaped_key().get(key) != simdjson::SUCCESS ||
-                field.value().get(v) != simdjson::SUCCESS) {
-                return false;
-            }
+        return for_each_member(root, [&](std::string_view key, od::value& v) {
             if (key == "delta") {
                 od::object delta;
                 if (v.get_object().get(delta) != simdjson::SUCCESS) {
@@ -285,8 +266,8 @@ class AnthropicDecoder final : public Decoder {
                 }
                 send_usage(pipe);
             }
-        }
-        return true;
+            return true;
+        });
     }
 
     // Overwrites the counts present (cumulative totals, never added).
@@ -295,13 +276,7 @@ class AnthropicDecoder final : public Decoder {
         if (v.get_object().get(o) != simdjson::SUCCESS) {
             return false;
         }
-        for (auto field : o) {
-            std::string_view key;
-            od::value val;
-            if (field.unescaped_key().get(key) != simdjson::SUCCESS ||
-                field.value().get(val) != simdjson::SUCCESS) {
-                return false;
-            }
+        return for_each_member(o, [&](std::string_view key, od::value& val) {
             uint64_t* target = key == "input_tokens"                  ? &usage_.input
                                : key == "cache_read_input_tokens"     ? &usage_.cache_read
                                : key == "cache_creation_input_tokens" ? &usage_.cache_creation
@@ -316,7 +291,7 @@ class AnthropicDecoder final : public Decoder {
                 od::object details;
                 uint64_t n = 0;
                 if (val.get_object().get(details) != simdjson::SUCCESS) {
-                    continue;  // null
+                    return true;  // null
                 }
                 const auto r = details.find_field_unordered("thinking_tokens").get_uint64().get(n);
                 if (r == simdjson::SUCCESS) {
@@ -326,8 +301,8 @@ class AnthropicDecoder final : public Decoder {
                     return false;
                 }
             }
-        }
-        return true;
+            return true;
+        });
     }
 
     void send_usage(Pipe& pipe) {

@@ -5,6 +5,7 @@
 // total: each report overwrites the last.
 #include "translate/common.h"
 #include "translate/json_read.h"
+#include "translate/stream_decode_common.h"
 #include "translate/stream_scan.h"
 #include "translate/stream_translate_internal.h"
 #include "translate/translate.h"
@@ -30,8 +31,7 @@ class GeminiDecoder final : public Decoder {
         }
         od::document doc;
         od::object root;
-        if (open_document(pipe.arena(), event.data, &doc) != simdjson::SUCCESS ||
-            doc.get_object().get(root) != simdjson::SUCCESS) {
+        if (!open_event_object(pipe.arena(), event.data, &doc, &root)) {
             return false;
         }
         if (!started_) {
@@ -49,13 +49,7 @@ class GeminiDecoder final : public Decoder {
         Delta usage = make_delta(DeltaKind::usage);
         bool has_usage = false;
         std::string_view candidates;
-        for (auto field : root) {
-            std::string_view key;
-            od::value v;
-            if (field.unescaped_key().get(key) != simdjson::SUCCESS ||
-                field.value().get(v) != simdjson::SUCCESS) {
-                return false;
-            }
+        const bool members_ok = for_each_member(root, [&](std::string_view key, od::value& v) {
             if (key_is(key, "usageMetadata", "usage_metadata")) {
                 if (!parse_gemini_usage(v, &usage.usage).ok()) {
                     return false;
@@ -66,6 +60,10 @@ class GeminiDecoder final : public Decoder {
                     return false;
                 }
             }
+            return true;
+        });
+        if (!members_ok) {
+            return false;
         }
         if (!document_at_end(doc)) {
             return false;
@@ -165,13 +163,7 @@ class GeminiDecoder final : public Decoder {
     bool read_part(od::object& part, Pipe& pipe) {
         std::string_view text, signature, name, id, args;
         bool thought = false, has_text = false, call = false;
-        for (auto field : part) {
-            std::string_view key;
-            od::value v;
-            if (field.unescaped_key().get(key) != simdjson::SUCCESS ||
-                field.value().get(v) != simdjson::SUCCESS) {
-                return false;
-            }
+        const bool members_ok = for_each_member(part, [&](std::string_view key, od::value& v) {
             if (key == "text") {
                 has_text = v.get_string().get(text) == simdjson::SUCCESS;
             } else if (key == "thought") {
@@ -188,6 +180,10 @@ class GeminiDecoder final : public Decoder {
                     return false;
                 }
             }
+            return true;
+        });
+        if (!members_ok) {
+            return false;
         }
         if (call) {
             send_call(pipe, name, id, args, signature);
@@ -205,13 +201,7 @@ class GeminiDecoder final : public Decoder {
         if (v.get_object().get(fc) != simdjson::SUCCESS) {
             return false;
         }
-        for (auto field : fc) {
-            std::string_view key;
-            od::value fv;
-            if (field.unescaped_key().get(key) != simdjson::SUCCESS ||
-                field.value().get(fv) != simdjson::SUCCESS) {
-                return false;
-            }
+        return for_each_member(fc, [&](std::string_view key, od::value& fv) {
             if (key == "name") {
                 if (fv.get_string().get(*name) != simdjson::SUCCESS) {
                     return false;
@@ -225,8 +215,8 @@ class GeminiDecoder final : public Decoder {
                     return false;
                 }
             }
-        }
-        return true;
+            return true;
+        });
     }
 
     void send_call(Pipe& pipe, std::string_view name, std::string_view id, std::string_view args,

@@ -4,6 +4,7 @@
 // held until [DONE] so it follows every tool call's end.
 #include "translate/common.h"
 #include "translate/json_read.h"
+#include "translate/stream_decode_common.h"
 #include "translate/stream_scan.h"
 #include "translate/stream_translate_internal.h"
 #include "translate/translate.h"
@@ -49,11 +50,8 @@ class OpenAiChatDecoder final : public Decoder {
             }
         }
         od::document doc;
-        if (open_document(pipe.arena(), event.data, &doc) != simdjson::SUCCESS) {
-            return false;
-        }
         od::object root;
-        if (doc.get_object().get(root) != simdjson::SUCCESS) {
+        if (!open_event_object(pipe.arena(), event.data, &doc, &root)) {
             return false;
         }
         return read_chunk(root, pipe);
@@ -62,24 +60,8 @@ class OpenAiChatDecoder final : public Decoder {
     bool on_eof(Pipe&) override { return false; }  // no [DONE]: cut
 
   private:
-    static std::string_view unquote(std::string_view v) {
-        if (v.size() >= 2 && v.front() == '"') {
-            const size_t close = v.find('"', 1);
-            if (close != std::string_view::npos) {
-                return v.substr(1, close - 1);
-            }
-        }
-        return {};
-    }
-
     bool read_chunk(od::object& root, Pipe& pipe) {
-        for (auto field : root) {
-            std::string_view key;
-            od::value v;
-            if (field.unescaped_key().get(key) != simdjson::SUCCESS ||
-                field.value().get(v) != simdjson::SUCCESS) {
-                return false;
-            }
+        return for_each_member(root, [&](std::string_view key, od::value& v) {
             if (key == "model" && !started_) {
                 std::string_view model;
                 if (v.get_string().get(model) == simdjson::SUCCESS) {
@@ -93,7 +75,7 @@ class OpenAiChatDecoder final : public Decoder {
             } else if (key == "usage") {
                 bool is_null = false;
                 if (v.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
-                    continue;
+                    return true;
                 }
                 Delta d = make_delta(DeltaKind::usage);
                 if (!parse_openai_usage(v, &d.usage).ok()) {
@@ -101,8 +83,8 @@ class OpenAiChatDecoder final : public Decoder {
                 }
                 pipe.delta(d);
             }
-        }
-        return true;
+            return true;
+        });
     }
 
     void start(Pipe& pipe, std::string_view model) {
@@ -212,13 +194,7 @@ class OpenAiChatDecoder final : public Decoder {
         bool has_index = false;
         uint64_t index = 0;
         std::string_view id, name, args;
-        for (auto field : call) {
-            std::string_view key;
-            od::value v;
-            if (field.unescaped_key().get(key) != simdjson::SUCCESS ||
-                field.value().get(v) != simdjson::SUCCESS) {
-                return false;
-            }
+        const bool members_ok = for_each_member(call, [&](std::string_view key, od::value& v) {
             if (key == "index") {
                 has_index = v.get_uint64().get(index) == simdjson::SUCCESS;
             } else if (key == "id") {
@@ -248,6 +224,10 @@ class OpenAiChatDecoder final : public Decoder {
                     }
                 }
             }
+            return true;
+        });
+        if (!members_ok) {
+            return false;
         }
         // Compatible upstreams may omit `index` (§4.9 #19): a delta with an id starts the
         // next call, one without continues the last.

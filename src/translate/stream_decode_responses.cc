@@ -6,6 +6,7 @@
 // become the client's in-stream error.
 #include "translate/common.h"
 #include "translate/json_read.h"
+#include "translate/stream_decode_common.h"
 #include "translate/stream_scan.h"
 #include "translate/stream_translate_internal.h"
 #include "translate/translate.h"
@@ -54,20 +55,14 @@ bool read_strings(od::value& v, const std::string_view (&keys)[N],
     if (e != simdjson::SUCCESS) {
         return false;
     }
-    for (auto field : o) {
-        std::string_view key;
-        od::value fv;
-        if (field.unescaped_key().get(key) != simdjson::SUCCESS ||
-            field.value().get(fv) != simdjson::SUCCESS) {
-            return false;
-        }
+    return for_each_member(o, [&](std::string_view key, od::value& fv) {
         for (size_t i = 0; i < N; ++i) {
             if (key == keys[i] && !read_string(fv, targets[i])) {
                 return false;
             }
         }
-    }
-    return true;
+        return true;
+    });
 }
 
 bool read_response(od::value& v, Fields& f) {
@@ -75,13 +70,7 @@ bool read_response(od::value& v, Fields& f) {
     if (v.get_object().get(o) != simdjson::SUCCESS) {
         return false;
     }
-    for (auto field : o) {
-        std::string_view key;
-        od::value fv;
-        if (field.unescaped_key().get(key) != simdjson::SUCCESS ||
-            field.value().get(fv) != simdjson::SUCCESS) {
-            return false;
-        }
+    return for_each_member(o, [&](std::string_view key, od::value& fv) {
         bool intact = true;
         if (key == "model") {
             intact = read_string(fv, &f.model);
@@ -102,18 +91,12 @@ bool read_response(od::value& v, Fields& f) {
         if (!intact) {
             return false;
         }
-    }
-    return true;
+        return true;
+    });
 }
 
 bool read_fields(od::object& root, Fields& f) {
-    for (auto field : root) {
-        std::string_view key;
-        od::value v;
-        if (field.unescaped_key().get(key) != simdjson::SUCCESS ||
-            field.value().get(v) != simdjson::SUCCESS) {
-            return false;
-        }
+    return for_each_member(root, [&](std::string_view key, od::value& v) {
         bool intact = true;
         if (key == "output_index") {
             f.has_index = v.get_uint64().get(f.output_index) == simdjson::SUCCESS;
@@ -134,8 +117,8 @@ bool read_fields(od::object& root, Fields& f) {
         if (!intact) {
             return false;
         }
-    }
-    return true;
+        return true;
+    });
 }
 
 class ResponsesDecoder final : public Decoder {
@@ -163,8 +146,7 @@ class ResponsesDecoder final : public Decoder {
         }
         od::document doc;
         od::object root;
-        if (open_document(pipe.arena(), event.data, &doc) != simdjson::SUCCESS ||
-            doc.get_object().get(root) != simdjson::SUCCESS) {
+        if (!open_event_object(pipe.arena(), event.data, &doc, &root)) {
             return false;
         }
         Fields f;
@@ -184,16 +166,6 @@ class ResponsesDecoder final : public Decoder {
         bool args_sent = false;
         bool ended = false;
     };
-
-    static std::string_view unquote(std::string_view v) {
-        if (v.size() >= 2 && v.front() == '"') {
-            const size_t close = v.find('"', 1);
-            if (close != std::string_view::npos) {
-                return v.substr(1, close - 1);
-            }
-        }
-        return {};
-    }
 
     void dispatch(std::string_view type, const Fields& f, Pipe& pipe) {
         if (type == "response.created" || type == "response.in_progress" ||
