@@ -5,6 +5,7 @@
 // the real counts travel in message_delta. Foreign thinking is not sent (§4.9 #9).
 #include "translate/common.h"
 #include "translate/sse_encoder.h"
+#include "translate/stream_encode_common.h"
 #include "translate/stream_translate_internal.h"
 #include "translate/translate.h"
 
@@ -18,9 +19,7 @@ class AnthropicEncoder final : public Encoder {
     explicit AnthropicEncoder(Pipe& pipe) : pipe_(pipe) {}
 
     void reset() override {
-        model_ = pipe_.options().model;
-        started_ = false;
-        start_due_ = false;
+        start_.reset(pipe_.options().model);
         open_ = Open::none;
         open_tool_ = 0;
         next_block_ = 0;
@@ -31,10 +30,7 @@ class AnthropicEncoder final : public Encoder {
     void on_delta(const Delta& d, ByteBuffer& out) override {
         switch (d.kind) {
             case DeltaKind::start:
-                if (model_.empty()) {
-                    model_ = pipe_.arena().copy(d.name);
-                }
-                start_due_ = true;
+                start_.on_start(pipe_.arena(), d.name);
                 break;
             case DeltaKind::text:
                 if (!d.text.empty()) {
@@ -71,7 +67,7 @@ class AnthropicEncoder final : public Encoder {
     }
 
     void on_event_end(ByteBuffer& out) override {
-        if (start_due_) {
+        if (start_.due) {
             ensure_started(out);
         }
     }
@@ -119,11 +115,9 @@ class AnthropicEncoder final : public Encoder {
     }
 
     void ensure_started(ByteBuffer& out) {
-        if (started_) {
+        if (!start_.begin()) {
             return;
         }
-        started_ = true;
-        start_due_ = false;
         const Usage& u = pipe_.usage();  // Gemini reports the prompt early; OpenAI: zeros
         JsonWriter w = begin();
         w.begin_object();
@@ -133,7 +127,7 @@ class AnthropicEncoder final : public Encoder {
         w.field("id", mint_id(pipe_.arena(), "msg_", pipe_.options().id_token));
         w.field("type", "message");
         w.field("role", "assistant");
-        w.field("model", model_);
+        w.field("model", start_.model);
         w.key("content");
         w.begin_array();
         w.end_array();
@@ -228,9 +222,7 @@ class AnthropicEncoder final : public Encoder {
     }
 
     Pipe& pipe_;
-    std::string_view model_;
-    bool started_ = false;
-    bool start_due_ = false;
+    DeferredStart start_;
     Open open_ = Open::none;
     uint32_t open_tool_ = 0;
     uint32_t next_block_ = 0;  // the open block's index, or the next one's

@@ -12,6 +12,7 @@
 #include "translate/common.h"
 #include "translate/json_read.h"
 #include "translate/sse_encoder.h"
+#include "translate/stream_encode_common.h"
 #include "translate/stream_translate_internal.h"
 #include "translate/translate.h"
 
@@ -41,10 +42,8 @@ class ResponsesEncoder final : public Encoder {
 
     void reset() override {
         id_ = mint_id(pipe_.arena(), "resp_", pipe_.options().id_token);
-        model_ = pipe_.options().model;
+        start_.reset(pipe_.options().model);
         seq_ = 0;
-        started_ = false;
-        start_due_ = false;
         items_.clear();
         store_.clear();
         open_ = none;
@@ -54,10 +53,7 @@ class ResponsesEncoder final : public Encoder {
     void on_delta(const Delta& d, ByteBuffer& out) override {
         switch (d.kind) {
             case DeltaKind::start:
-                if (model_.empty()) {
-                    model_ = pipe_.arena().copy(d.name);
-                }
-                start_due_ = true;
+                start_.on_start(pipe_.arena(), d.name);
                 break;
             case DeltaKind::text:
                 if (!d.text.empty()) {
@@ -92,7 +88,7 @@ class ResponsesEncoder final : public Encoder {
     }
 
     void on_event_end(ByteBuffer& out) override {
-        if (start_due_) {
+        if (start_.due) {
             ensure_started(out);
         }
     }
@@ -162,11 +158,9 @@ class ResponsesEncoder final : public Encoder {
     }
 
     void ensure_started(ByteBuffer& out) {
-        start_due_ = false;
-        if (started_) {
+        if (!start_.begin()) {
             return;
         }
-        started_ = true;
         lifecycle(out, "response.created", false);
         lifecycle(out, "response.in_progress", false);
     }
@@ -198,7 +192,7 @@ class ResponsesEncoder final : public Encoder {
         } else {
             w.null();
         }
-        w.field("model", model_);
+        w.field("model", start_.model);
         w.key("output");
         w.begin_array();
         if (done) {
@@ -421,10 +415,8 @@ class ResponsesEncoder final : public Encoder {
 
     Pipe& pipe_;
     std::string_view id_;
-    std::string_view model_;
+    DeferredStart start_;
     uint64_t seq_ = 0;
-    bool started_ = false;
-    bool start_due_ = false;
     std::vector<Item> items_;
     ByteBuffer store_;  // every item's text, in item order
     uint32_t open_ = none;
