@@ -99,7 +99,12 @@ class AnthropicDecoder final : public Decoder {
         }
         Delta d = make_delta(DeltaKind::start);
         bool has_usage = false;
-        const bool members_ok = for_each_member(msg, [&](std::string_view key, od::value& v) {
+        for (auto field : msg) {
+            std::string_view key;
+            od::value v;
+            if (!read_member(field, &key, &v)) {
+                return false;
+            }
             if (key == "model") {
                 if (v.get_string().get(d.name) != simdjson::SUCCESS) {
                     d.name = {};
@@ -111,10 +116,6 @@ class AnthropicDecoder final : public Decoder {
                 }
                 has_usage = true;
             }
-            return true;
-        });
-        if (!members_ok) {
-            return false;
         }
         if (!started_) {
             started_ = true;
@@ -137,7 +138,12 @@ class AnthropicDecoder final : public Decoder {
             return false;
         }
         std::string_view type, id, name, text;
-        const bool members_ok = for_each_member(block, [&](std::string_view key, od::value& v) {
+        for (auto field : block) {
+            std::string_view key;
+            od::value v;
+            if (!read_member(field, &key, &v)) {
+                return false;
+            }
             std::string_view* target = key == "type"   ? &type
                                        : key == "id"   ? &id
                                        : key == "name" ? &name
@@ -146,10 +152,6 @@ class AnthropicDecoder final : public Decoder {
             if (target != nullptr && v.get_string().get(*target) != simdjson::SUCCESS) {
                 *target = {};
             }
-            return true;
-        });
-        if (!members_ok) {
-            return false;
         }
         if (index >= blocks_max) {
             return false;
@@ -192,7 +194,12 @@ class AnthropicDecoder final : public Decoder {
             return false;
         }
         std::string_view type, value;
-        const bool members_ok = for_each_member(delta, [&](std::string_view key, od::value& v) {
+        for (auto field : delta) {
+            std::string_view key;
+            od::value v;
+            if (!read_member(field, &key, &v)) {
+                return false;
+            }
             if (key == "type") {
                 if (v.get_string().get(type) != simdjson::SUCCESS) {
                     return false;
@@ -203,10 +210,6 @@ class AnthropicDecoder final : public Decoder {
                     return false;
                 }
             }
-            return true;
-        });
-        if (!members_ok) {
-            return false;
         }
         const BlockType bt = index < blocks_.size() ? blocks_[index].type : BlockType::none;
         if (type == "text_delta" && bt == BlockType::text) {
@@ -245,7 +248,12 @@ class AnthropicDecoder final : public Decoder {
     }
 
     bool message_delta(od::object& root, Pipe& pipe) {
-        return for_each_member(root, [&](std::string_view key, od::value& v) {
+        for (auto field : root) {
+            std::string_view key;
+            od::value v;
+            if (!read_member(field, &key, &v)) {
+                return false;
+            }
             if (key == "delta") {
                 od::object delta;
                 if (v.get_object().get(delta) != simdjson::SUCCESS) {
@@ -266,8 +274,8 @@ class AnthropicDecoder final : public Decoder {
                 }
                 send_usage(pipe);
             }
-            return true;
-        });
+        }
+        return true;
     }
 
     // Overwrites the counts present (cumulative totals, never added).
@@ -276,7 +284,12 @@ class AnthropicDecoder final : public Decoder {
         if (v.get_object().get(o) != simdjson::SUCCESS) {
             return false;
         }
-        return for_each_member(o, [&](std::string_view key, od::value& val) {
+        for (auto field : o) {
+            std::string_view key;
+            od::value val;
+            if (!read_member(field, &key, &val)) {
+                return false;
+            }
             uint64_t* target = key == "input_tokens"                  ? &usage_.input
                                : key == "cache_read_input_tokens"     ? &usage_.cache_read
                                : key == "cache_creation_input_tokens" ? &usage_.cache_creation
@@ -291,7 +304,7 @@ class AnthropicDecoder final : public Decoder {
                 od::object details;
                 uint64_t n = 0;
                 if (val.get_object().get(details) != simdjson::SUCCESS) {
-                    return true;  // null
+                    continue;  // null
                 }
                 const auto r = details.find_field_unordered("thinking_tokens").get_uint64().get(n);
                 if (r == simdjson::SUCCESS) {
@@ -301,8 +314,8 @@ class AnthropicDecoder final : public Decoder {
                     return false;
                 }
             }
-            return true;
-        });
+        }
+        return true;
     }
 
     void send_usage(Pipe& pipe) {

@@ -49,7 +49,12 @@ class GeminiDecoder final : public Decoder {
         Delta usage = make_delta(DeltaKind::usage);
         bool has_usage = false;
         std::string_view candidates;
-        const bool members_ok = for_each_member(root, [&](std::string_view key, od::value& v) {
+        for (auto field : root) {
+            std::string_view key;
+            od::value v;
+            if (!read_member(field, &key, &v)) {
+                return false;
+            }
             if (key_is(key, "usageMetadata", "usage_metadata")) {
                 if (!parse_gemini_usage(v, &usage.usage).ok()) {
                     return false;
@@ -60,10 +65,6 @@ class GeminiDecoder final : public Decoder {
                     return false;
                 }
             }
-            return true;
-        });
-        if (!members_ok) {
-            return false;
         }
         if (!document_at_end(doc)) {
             return false;
@@ -126,8 +127,7 @@ class GeminiDecoder final : public Decoder {
         for (auto field : candidate) {
             std::string_view key;
             od::value v;
-            if (field.unescaped_key().get(key) != simdjson::SUCCESS ||
-                field.value().get(v) != simdjson::SUCCESS) {
+            if (!read_member(field, &key, &v)) {
                 return false;
             }
             if (key == "content") {
@@ -163,7 +163,12 @@ class GeminiDecoder final : public Decoder {
     bool read_part(od::object& part, Pipe& pipe) {
         std::string_view text, signature, name, id, args;
         bool thought = false, has_text = false, call = false;
-        const bool members_ok = for_each_member(part, [&](std::string_view key, od::value& v) {
+        for (auto field : part) {
+            std::string_view key;
+            od::value v;
+            if (!read_member(field, &key, &v)) {
+                return false;
+            }
             if (key == "text") {
                 has_text = v.get_string().get(text) == simdjson::SUCCESS;
             } else if (key == "thought") {
@@ -180,10 +185,6 @@ class GeminiDecoder final : public Decoder {
                     return false;
                 }
             }
-            return true;
-        });
-        if (!members_ok) {
-            return false;
         }
         if (call) {
             send_call(pipe, name, id, args, signature);
@@ -201,7 +202,12 @@ class GeminiDecoder final : public Decoder {
         if (v.get_object().get(fc) != simdjson::SUCCESS) {
             return false;
         }
-        return for_each_member(fc, [&](std::string_view key, od::value& fv) {
+        for (auto field : fc) {
+            std::string_view key;
+            od::value fv;
+            if (!read_member(field, &key, &fv)) {
+                return false;
+            }
             if (key == "name") {
                 if (fv.get_string().get(*name) != simdjson::SUCCESS) {
                     return false;
@@ -215,8 +221,8 @@ class GeminiDecoder final : public Decoder {
                     return false;
                 }
             }
-            return true;
-        });
+        }
+        return true;
     }
 
     void send_call(Pipe& pipe, std::string_view name, std::string_view id, std::string_view args,

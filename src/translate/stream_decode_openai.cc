@@ -61,7 +61,12 @@ class OpenAiChatDecoder final : public Decoder {
 
   private:
     bool read_chunk(od::object& root, Pipe& pipe) {
-        return for_each_member(root, [&](std::string_view key, od::value& v) {
+        for (auto field : root) {
+            std::string_view key;
+            od::value v;
+            if (!read_member(field, &key, &v)) {
+                return false;
+            }
             if (key == "model" && !started_) {
                 std::string_view model;
                 if (v.get_string().get(model) == simdjson::SUCCESS) {
@@ -75,7 +80,7 @@ class OpenAiChatDecoder final : public Decoder {
             } else if (key == "usage") {
                 bool is_null = false;
                 if (v.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
-                    return true;
+                    continue;
                 }
                 Delta d = make_delta(DeltaKind::usage);
                 if (!parse_openai_usage(v, &d.usage).ok()) {
@@ -83,8 +88,8 @@ class OpenAiChatDecoder final : public Decoder {
                 }
                 pipe.delta(d);
             }
-            return true;
-        });
+        }
+        return true;
     }
 
     void start(Pipe& pipe, std::string_view model) {
@@ -122,8 +127,7 @@ class OpenAiChatDecoder final : public Decoder {
         for (auto field : choice) {
             std::string_view key;
             od::value v;
-            if (field.unescaped_key().get(key) != simdjson::SUCCESS ||
-                field.value().get(v) != simdjson::SUCCESS) {
+            if (!read_member(field, &key, &v)) {
                 return false;
             }
             if (key == "index") {
@@ -153,8 +157,7 @@ class OpenAiChatDecoder final : public Decoder {
         for (auto field : delta) {
             std::string_view key;
             od::value v;
-            if (field.unescaped_key().get(key) != simdjson::SUCCESS ||
-                field.value().get(v) != simdjson::SUCCESS) {
+            if (!read_member(field, &key, &v)) {
                 return false;
             }
             std::string_view text;
@@ -194,7 +197,12 @@ class OpenAiChatDecoder final : public Decoder {
         bool has_index = false;
         uint64_t index = 0;
         std::string_view id, name, args;
-        const bool members_ok = for_each_member(call, [&](std::string_view key, od::value& v) {
+        for (auto field : call) {
+            std::string_view key;
+            od::value v;
+            if (!read_member(field, &key, &v)) {
+                return false;
+            }
             if (key == "index") {
                 has_index = v.get_uint64().get(index) == simdjson::SUCCESS;
             } else if (key == "id") {
@@ -209,8 +217,7 @@ class OpenAiChatDecoder final : public Decoder {
                 for (auto f : fn) {
                     std::string_view k;
                     od::value fv;
-                    if (f.unescaped_key().get(k) != simdjson::SUCCESS ||
-                        f.value().get(fv) != simdjson::SUCCESS) {
+                    if (!read_member(f, &k, &fv)) {
                         return false;
                     }
                     if (k == "name") {
@@ -224,10 +231,6 @@ class OpenAiChatDecoder final : public Decoder {
                     }
                 }
             }
-            return true;
-        });
-        if (!members_ok) {
-            return false;
         }
         // Compatible upstreams may omit `index` (§4.9 #19): a delta with an id starts the
         // next call, one without continues the last.

@@ -55,14 +55,19 @@ bool read_strings(od::value& v, const std::string_view (&keys)[N],
     if (e != simdjson::SUCCESS) {
         return false;
     }
-    return for_each_member(o, [&](std::string_view key, od::value& fv) {
+    for (auto field : o) {
+        std::string_view key;
+        od::value fv;
+        if (!read_member(field, &key, &fv)) {
+            return false;
+        }
         for (size_t i = 0; i < N; ++i) {
             if (key == keys[i] && !read_string(fv, targets[i])) {
                 return false;
             }
         }
-        return true;
-    });
+    }
+    return true;
 }
 
 bool read_response(od::value& v, Fields& f) {
@@ -70,7 +75,12 @@ bool read_response(od::value& v, Fields& f) {
     if (v.get_object().get(o) != simdjson::SUCCESS) {
         return false;
     }
-    return for_each_member(o, [&](std::string_view key, od::value& fv) {
+    for (auto field : o) {
+        std::string_view key;
+        od::value fv;
+        if (!read_member(field, &key, &fv)) {
+            return false;
+        }
         bool intact = true;
         if (key == "model") {
             intact = read_string(fv, &f.model);
@@ -91,12 +101,17 @@ bool read_response(od::value& v, Fields& f) {
         if (!intact) {
             return false;
         }
-        return true;
-    });
+    }
+    return true;
 }
 
 bool read_fields(od::object& root, Fields& f) {
-    return for_each_member(root, [&](std::string_view key, od::value& v) {
+    for (auto field : root) {
+        std::string_view key;
+        od::value v;
+        if (!read_member(field, &key, &v)) {
+            return false;
+        }
         bool intact = true;
         if (key == "output_index") {
             f.has_index = v.get_uint64().get(f.output_index) == simdjson::SUCCESS;
@@ -117,8 +132,8 @@ bool read_fields(od::object& root, Fields& f) {
         if (!intact) {
             return false;
         }
-        return true;
-    });
+    }
+    return true;
 }
 
 class ResponsesDecoder final : public Decoder {
