@@ -112,8 +112,13 @@ Result<void> parse_anthropic_response(std::string_view body, Arena& arena, Respo
     Response& r = *out;
     r.clear();
     od::document doc;
+    if (auto e = open_document(arena, body, &doc)) {
+        return json_error(e, up);
+    }
     od::object root;
-    RG_TRY(open_object(arena, body, up, &doc, &root));
+    if (auto e = doc.get_object().get(root)) {
+        return json_error(e, up);
+    }
     bool has_content = false;
     for (auto f : root) {
         std::string_view key;

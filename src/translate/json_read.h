@@ -114,8 +114,9 @@ namespace rg::translate {
 
 // Copies `body` into the Arena and opens it as a JSON object: the start every body parser
 // shares. `doc` must outlive `root`. Errors are json_error(e, side).
-inline Result<void> open_object(Arena& arena, std::string_view body, Side side, od::document* doc,
-                                od::object* root) {
+[[gnu::always_inline]] inline Result<void> open_object(Arena& arena, std::string_view body,
+                                                       Side side, od::document* doc,
+                                                       od::object* root) {
     if (auto e = open_document(arena, body, doc)) {
         return json_error(e, side);
     }
