@@ -512,17 +512,6 @@ void emit_gemini_answer(const EmbedRequest& r, const EmbedResponse& resp, ByteBu
     w.end_object();
 }
 
-Result<void> open_root(Arena& arena, std::string_view body, Side side, od::document* doc,
-                       od::object* root) {
-    if (auto e = open_document(arena, body, doc)) {
-        return json_error(e, side);
-    }
-    if (auto e = doc->get_object().get(*root)) {
-        return json_error(e, side);
-    }
-    return ok_result();
-}
-
 }  // namespace
 
 void EmbedRequest::clear() {
@@ -543,7 +532,7 @@ Result<void> parse_embed_request(Format format, std::string_view body, bool gemi
     out->clear();
     od::document doc;
     od::object root;
-    RG_TRY(open_root(arena, body, down, &doc, &root));
+    RG_TRY(open_object(arena, body, down, &doc, &root));
     switch (format) {
         case Format::openai_chat:
             return parse_openai_embed(root, *out);
@@ -579,7 +568,7 @@ Result<void> parse_embed_response(Format format, std::string_view body, const Em
     out->vectors.resize(request.inputs.size());
     od::document doc;
     od::object root;
-    RG_TRY(open_root(arena, body, up, &doc, &root));
+    RG_TRY(open_object(arena, body, up, &doc, &root));
     Result<void> parsed = ok_result();
     switch (format) {
         case Format::openai_chat:
