@@ -14,10 +14,10 @@
 
 #include <openssl/sha.h>
 
-#include "base/sd_notify.h"
 #include "base/clock.h"
 #include "base/limits.h"
 #include "base/log.h"
+#include "base/sd_notify.h"
 #include "io/probe.h"
 #include "io/socket.h"
 #include "observe/catalog.h"

@@ -10,8 +10,8 @@
 #include <cstring>
 
 #include "base/log.h"
-#include "pgexport/dsn.h"
 #include "base/sd_notify.h"
+#include "pgexport/dsn.h"
 
 namespace rg::pgexport {
 namespace {
